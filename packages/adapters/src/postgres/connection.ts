@@ -1,0 +1,65 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+export type DatabaseTarget =
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolMax: number;
+      /** Unqualified names resolve here first: lets tests isolate themselves in a schema of their own. */
+      readonly searchPath?: string | undefined;
+    }
+  | {
+      readonly kind: 'pglite';
+      /** Where the embedded database keeps its files; `null` keeps it in memory only. */
+      readonly dataDir: string | null;
+    };
+
+export interface DatabaseConnection {
+  readonly db: Kysely<Database>;
+  /** Resolves when the database answers a query; used by the readiness probe. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConnectionOptions {
+  /** Errors of idle connections (the server restarted, the network dropped): reported, never fatal. */
+  readonly onIdleError?: (error: Error) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<DatabaseConnection> {
+  const db = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
+  return {
+    db,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: ConnectionOptions): Kysely<Database> {
+  const pool = new pg.Pool({
+    // TLS and its verification follow the URL (`sslmode=require` on Neon).
+    connectionString: target.url,
+    max: target.poolMax,
+    // A database that does not answer becomes a quick 503, not a request that hangs.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 15_000,
+    ...(target.searchPath === undefined ? {} : { options: `-c search_path=${target.searchPath}` }),
+  });
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function pgliteDatabase(dataDir: string | null): Promise<Kysely<Database>> {
+  if (dataDir !== null) await mkdir(dataDir, { recursive: true });
+  const pglite = dataDir === null ? new PGlite() : new PGlite(dataDir);
+  await pglite.waitReady;
+  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+}

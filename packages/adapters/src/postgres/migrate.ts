@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import { migrationProvider } from './migrations/index.js';
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+/** Brings the schema up to date. Kysely takes a lock, so instances starting together run each migration once. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  return report(await migrator.migrateToLatest());
+}
+
+function report({ error, results = [] }: MigrationResultSet): MigrationReport {
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed`, { cause: error });
+  }
+  return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+}

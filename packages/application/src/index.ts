@@ -1,0 +1,4 @@
+export * from './ports/clock.js';
+export * from './ports/task-repository.js';
+export * from './task-list.js';
+export * from './task-use-cases.js';

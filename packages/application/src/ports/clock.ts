@@ -1,0 +1,4 @@
+/** The source of the current time. Tasks are stamped to the millisecond. */
+export interface Clock {
+  now(): Date;
+}
