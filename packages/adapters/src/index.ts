@@ -3,3 +3,8 @@ export * from './postgres/connection.js';
 export * from './postgres/kysely-task-repository.js';
 export * from './postgres/migrate.js';
 export * from './postgres/unavailable.js';
+export * from './http/auth.js';
+export * from './http/http-app.js';
+export * from './http/problem.js';
+export * from './http/task-schemas.js';
+export * from './http/dev-token.js';

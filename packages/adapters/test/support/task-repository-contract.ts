@@ -9,9 +9,7 @@ import {
 } from '@todo/application';
 import { userId, type NewTask, type Task, type TaskId, type UserId } from '@todo/domain';
 import fc from 'fast-check';
-import t from 'tap';
-
-type Test = typeof t;
+import type { Test } from 'tap';
 
 let owners = 0;
 /** A user of this run only: tests share a store but never each other's rows. */

@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Env = Type.Object({
+  NODE_ENV: Type.Enum(['development', 'test', 'production'], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  NEON_DB_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
+  MIGRATE_ON_START: Type.Boolean({ default: true }),
+  BETTER_AUTH_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+});
+
+type Env = Static<typeof Env>;
+
+export type DatabaseConfig =
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number }
+  | { readonly kind: 'pglite'; readonly dataDir: string };
+
+export interface Config {
+  readonly environment: Env['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseConfig;
+  readonly dataDir: string;
+  readonly migrateOnStart: boolean;
+  /** `null` outside production means "generate one under DATA_DIR" (see dev-secret.ts). */
+  readonly authSecret: string | null;
+  readonly clockSkewSeconds: number;
+  readonly corsOrigins: readonly string[];
+  readonly logLevel: Env['LOG_LEVEL'];
+  /** Requests per user per minute; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  readonly trustProxy: boolean;
+}
+
+/** A setting that stops start-up; the message names it. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:3000'];
+
+const setOrUndefined = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+function parseOrigins(raw: string): string[] {
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
+    }
+    if (parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" must be a bare origin (scheme://host[:port]), e.g. ${parsed.origin}`);
+    }
+  }
+  return origins;
+}
+
+/** Reads the configuration once, from the given environment. Nothing else reads `process.env`. */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  const names = Object.keys(Env.properties);
+  const given = Object.fromEntries(names.flatMap((name) => {
+    const value = setOrUndefined(environment[name]);
+    return value === undefined ? [] : [[name, value]];
+  }));
+  const env = Value.Convert(Env, Value.Default(Env, given));
+  if (!Value.Check(Env, env)) {
+    const problems = [...Value.Errors(Env, env)].map((error) => `${error.instancePath.slice(1) || 'environment'} ${error.message}`);
+    throw new ConfigError(`invalid configuration: ${[...new Set(problems)].join('; ')}`);
+  }
+
+  const production = env.NODE_ENV === 'production';
+  if (production && env.BETTER_AUTH_SECRET === undefined) {
+    throw new ConfigError('BETTER_AUTH_SECRET is required when NODE_ENV=production (the secret your Better Auth app signs with)');
+  }
+  if (production && env.BETTER_AUTH_SECRET !== undefined && env.BETTER_AUTH_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
+    throw new ConfigError(`BETTER_AUTH_SECRET must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
+  }
+
+  const databaseUrl = env.DATABASE_URL ?? env.NEON_DB_URL;
+  const dataDir = resolve(env.DATA_DIR);
+  return Object.freeze({
+    environment: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    database: databaseUrl
+      ? { kind: 'postgres', url: databaseUrl, poolMax: env.DATABASE_POOL_MAX }
+      : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
+    dataDir,
+    migrateOnStart: env.MIGRATE_ON_START,
+    authSecret: env.BETTER_AUTH_SECRET ?? null,
+    clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS,
+    corsOrigins: Object.freeze(
+      env.CORS_ORIGINS !== undefined ? parseOrigins(env.CORS_ORIGINS) : production ? [] : DEVELOPMENT_CORS_ORIGINS,
+    ),
+    logLevel: env.LOG_LEVEL,
+    rateLimitPerMinute: env.RATE_LIMIT_MAX,
+    trustProxy: env.TRUST_PROXY,
+  } satisfies Config);
+}

@@ -1,0 +1,57 @@
+import { Ajv, type Options } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type { FieldError } from './problem.js';
+
+// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+function makeAjv(options: Options): Ajv {
+  const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, strict: false, ...options });
+  addFormats(ajv);
+  return ajv;
+}
+
+/**
+ * Fastify's defaults would silently drop unknown body fields and turn `"title": 123` into "123".
+ * Bodies are validated as sent; only the query string and path, which are text by nature, are coerced.
+ */
+export function useStrictValidation(app: FastifyInstance): void {
+  const bodyAjv = makeAjv({ coerceTypes: false });
+  const textAjv = makeAjv({ coerceTypes: 'array' });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+}
+
+/**
+ * Frontends send `Content-Type: application/json` with no body on DELETE and /complete:
+ * that is "no body" (null), not a syntax error.
+ */
+export function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim().length === 0) done(null, null);
+    else parseJson(request, text, done);
+  });
+}
+
+function describe(issue: FastifySchemaValidationError): string {
+  const params = issue.params as { additionalProperty?: string; allowedValues?: unknown[]; type?: string | string[] };
+  if (params.additionalProperty !== undefined) return 'is not a known field';
+  if (issue.keyword === 'type' && params.type !== undefined) return `must be ${[params.type].flat().join(' or ')}`;
+  if (params.allowedValues !== undefined) return `must be one of: ${params.allowedValues.join(', ')}`;
+  return issue.message ?? 'is invalid';
+}
+
+/** Names each invalid field the way the client wrote it, once, with the first thing wrong with it. */
+export function fieldErrors(validation: readonly FastifySchemaValidationError[], part: string | undefined): FieldError[] {
+  const byField = new Map<string, string>();
+  for (const issue of validation) {
+    const params = issue.params as { missingProperty?: string; additionalProperty?: string };
+    const path = issue.instancePath.split('/').slice(1).join('.');
+    const field = [path, params.missingProperty ?? params.additionalProperty].filter(Boolean).join('.') || part || 'body';
+    if (!byField.has(field)) byField.set(field, describe(issue));
+  }
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
