@@ -13,7 +13,7 @@ import { errorHandlerPlugin } from './error-handler.js';
 import { problem, ProblemSchema, sendProblem } from './problem.js';
 import { taskRoutes } from './task-routes.js';
 import { TaskSchema } from './task-schemas.js';
-import { acceptEmptyJsonBodies, useStrictValidation } from './validation.js';
+import { acceptJsonBodiesOnly, useStrictValidation } from './validation.js';
 
 export interface RateLimitOptions {
   /** Requests each user may make per window. */
@@ -63,7 +63,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   useStrictValidation(app);
-  acceptEmptyJsonBodies(app);
+  acceptJsonBodiesOnly(app);
   app.addSchema(ProblemSchema);
   app.addSchema(TaskSchema);
   await app.register(fastifySensible);
@@ -71,8 +71,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const allowedOrigins = new Set(options.corsOrigins);
   await app.register(fastifyCors, {
-    origin: options.corsOrigins.length > 0 ? [...options.corsOrigins] : false,
+    // `false` for any other origin (or none) makes the plugin add no CORS header at all.
+    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
     ...CORS_HEADERS,
     maxAge: 600,
     strictPreflight: true,

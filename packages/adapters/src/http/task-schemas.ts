@@ -2,10 +2,9 @@ import { LIST_LIMIT, SORT_ORDERS, TASK_SORT_KEYS, TASK_STATUS_FILTERS } from '@t
 import { DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, type Task } from '@todo/domain';
 import { Type, type Static } from 'typebox';
 
+// The length rule applies after trimming, so the domain checks it; the schema only checks the type.
 const Title = Type.String({
-  minLength: 1,
-  maxLength: TITLE_MAX_LENGTH,
-  description: `Trimmed; 1 to ${TITLE_MAX_LENGTH} characters.`,
+  description: `Trimmed, then 1 to ${TITLE_MAX_LENGTH} characters.`,
   examples: ['Pay rent'],
 });
 // A type list rather than anyOf: one clear validation message instead of one per branch.

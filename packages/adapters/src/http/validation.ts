@@ -23,12 +23,12 @@ export function useStrictValidation(app: FastifyInstance): void {
 }
 
 /**
- * Frontends send `Content-Type: application/json` with no body on DELETE and /complete:
- * that is "no body" (null), not a syntax error.
+ * JSON is the only body this API reads (anything else is 415). Frontends send `Content-Type: application/json`
+ * with no body on DELETE and /complete: that is "no body" (null), not a syntax error.
  */
-export function acceptEmptyJsonBodies(app: FastifyInstance): void {
+export function acceptJsonBodiesOnly(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim().length === 0) done(null, null);

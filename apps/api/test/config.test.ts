@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+t.test('defaults: port 8000, embedded PGlite under .data, the Next.js dev origin, migrations at start', async (t) => {
+  const config = loadConfig({});
+  t.equal(config.port, 8000);
+  t.equal(config.host, '127.0.0.1');
+  t.same(config.database, { kind: 'pglite', dataDir: resolve('.data/pglite') });
+  t.same(config.corsOrigins, ['http://localhost:3000']);
+  t.equal(config.migrateOnStart, true);
+  t.equal(config.authSecret, null, 'outside production a development secret is generated later');
+  t.ok(Object.isFrozen(config), 'frozen');
+});
+
+t.test('DATABASE_URL selects PostgreSQL; NEON_DB_URL is accepted too; DATABASE_URL wins', async (t) => {
+  const neon = 'postgresql://me:pw@ep-cool.neon.tech/app?sslmode=require';
+  t.same(loadConfig({ NEON_DB_URL: neon }).database, { kind: 'postgres', url: neon, poolMax: 10 });
+  t.same(loadConfig({ NEON_DB_URL: neon, DATABASE_URL: 'postgres://local/db', DATABASE_POOL_MAX: '4' }).database, {
+    kind: 'postgres',
+    url: 'postgres://local/db',
+    poolMax: 4,
+  });
+});
+
+t.test('a bad setting stops start-up with a message naming it', async (t) => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ MIGRATE_ON_START: 'perhaps' }, /MIGRATE_ON_START/],
+    [{ CORS_ORIGINS: 'localhost:3000' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, /CORS_ORIGINS/],
+  ];
+  for (const [environment, names] of cases) {
+    t.throws(() => loadConfig(environment), { name: 'ConfigError', message: names }, JSON.stringify(environment));
+  }
+});
+
+t.test('production defaults nothing insecure', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), new ConfigError('x').constructor, 'no secret: refuses');
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /BETTER_AUTH_SECRET/ });
+  t.throws(() => loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'short' }), { message: /BETTER_AUTH_SECRET.*32/ });
+  const config = loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: 's'.repeat(32) });
+  t.same(config.corsOrigins, [], 'no CORS origin unless configured');
+  t.equal(config.host, '0.0.0.0');
+});
+
+t.test('empty variables count as unset', async (t) => {
+  t.equal(loadConfig({ PORT: '', DATABASE_URL: '  ' }).port, 8000);
+  t.equal(loadConfig({ DATABASE_URL: '' }).database.kind, 'pglite');
+});

@@ -1,0 +1,42 @@
+import { InMemoryTaskRepository, mintDevelopmentToken, type HttpApp } from '@todo/adapters';
+import type { Test } from 'tap';
+import { isolatedPglite, isolatedPostgres } from '../../../../packages/adapters/test/support/databases.js';
+import { buildApp, type AppOverrides } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-production-0123456789';
+
+export type Store = 'memory' | 'pglite' | 'postgres';
+
+export interface TestAppOptions {
+  /** Environment variables on top of the test defaults (silent logs, no rate limit, the test secret). */
+  readonly env?: Record<string, string>;
+  readonly store?: Store;
+  readonly overrides?: AppOverrides;
+}
+
+/** The real app, as main.ts builds it, on a store of its own; closed when the test ends. */
+export async function testApp(t: Test, { env = {}, store = 'memory', overrides = {} }: TestAppOptions = {}): Promise<HttpApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    BETTER_AUTH_SECRET: TEST_SECRET,
+    RATE_LIMIT_MAX: '0',
+    MIGRATE_ON_START: 'false',
+    ...env,
+  });
+  const storage: AppOverrides =
+    store === 'memory'
+      ? { tasks: new InMemoryTaskRepository() }
+      : { database: store === 'pglite' ? await isolatedPglite(t) : await isolatedPostgres(t) };
+  const app = await buildApp(config, { ...storage, ...overrides });
+  t.teardown(() => app.close());
+  await app.ready();
+  return app;
+}
+
+/** An HS256 token for `userId`, signed with the test secret, as a Next.js backend would mint it. */
+export const tokenFor = (userId: string, expiresInSeconds = 3600): string =>
+  mintDevelopmentToken({ secret: TEST_SECRET, userId, expiresInSeconds });
+
+export const bearer = (userId: string) => ({ authorization: `Bearer ${tokenFor(userId)}` });
