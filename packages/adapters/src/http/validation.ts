@@ -32,7 +32,7 @@ export function acceptJsonBodiesOnly(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim().length === 0) done(null, null);
-    else parseJson(request, text, done);
+    else void parseJson(request, text, done);
   });
 }
 
