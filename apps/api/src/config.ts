@@ -13,6 +13,13 @@ const Env = Type.Object({
   MIGRATE_ON_START: Type.Boolean({ default: true }),
   BETTER_AUTH_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   JWT_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
+  BETTER_AUTH_URL: Type.Optional(Type.String({ minLength: 1 })),
+  JWKS_URL: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  JWKS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+  JWKS_REFETCH_COOLDOWN_SECONDS: Type.Number({ minimum: 0, maximum: 3600, default: 30 }),
+  JWKS_CACHE_MAX_AGE_SECONDS: Type.Number({ minimum: 0, maximum: 86_400, default: 600 }),
   CORS_ORIGINS: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
@@ -25,6 +32,14 @@ export type DatabaseConfig =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number }
   | { readonly kind: 'pglite'; readonly dataDir: string };
 
+/** Where Better Auth publishes its public keys, and how we cache them (see JwksKeySource). */
+export interface JwksConfig {
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly cooldownMs: number;
+  readonly maxAgeMs: number;
+}
+
 export interface Config {
   readonly environment: Env['NODE_ENV'];
   readonly port: number;
@@ -32,9 +47,14 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly dataDir: string;
   readonly migrateOnStart: boolean;
-  /** `null` outside production means "generate one under DATA_DIR" (see dev-secret.ts). */
+  /** `null`: HMAC tokens are refused; outside production with no JWKS either, one is generated under DATA_DIR (see dev-secret.ts). */
   readonly authSecret: string | null;
   readonly clockSkewSeconds: number;
+  /** `null`: no JWKS, so asymmetric tokens (Better Auth's jwt() plugin) are refused. */
+  readonly jwks: JwksConfig | null;
+  /** Expected `iss`/`aud` of tokens; `null`: not checked. */
+  readonly jwtIssuer: string | null;
+  readonly jwtAudience: string | null;
   readonly corsOrigins: readonly string[];
   readonly logLevel: Env['LOG_LEVEL'];
   /** Requests per user per minute; 0 turns the limit off. */
@@ -71,6 +91,28 @@ function parseOrigins(raw: string): string[] {
   return origins;
 }
 
+function parseHttpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}: "${raw}" is not a URL like https://app.example.com`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name}: "${raw}" must be an http(s) URL`);
+  if (url.username !== '' || url.password !== '') throw new ConfigError(`${name} must not contain credentials`);
+  if (url.search !== '' || url.hash !== '') throw new ConfigError(`${name}: "${raw}" must not have a query or fragment`);
+  return url;
+}
+
+/**
+ * Better Auth's own rule (better-auth 1.7 `withPath`): a base URL without a path gets the default base path
+ * `/api/auth`; one with a path is the auth base itself. The JWKS is `<auth base>/jwks`; `iss` and `aud` are the origin.
+ */
+function betterAuthJwksUrl(base: URL): string {
+  const path = base.pathname.replace(/\/+$/, '');
+  return `${base.origin}${path === '' ? '/api/auth' : path}/jwks`;
+}
+
 /** Reads the configuration once, from the given environment. Nothing else reads `process.env`. */
 export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   const names = Object.keys(Env.properties);
@@ -85,8 +127,23 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   }
 
   const production = env.NODE_ENV === 'production';
-  if (production && env.BETTER_AUTH_SECRET === undefined) {
-    throw new ConfigError('BETTER_AUTH_SECRET is required when NODE_ENV=production (the secret your Better Auth app signs with)');
+  const betterAuthUrl = env.BETTER_AUTH_URL === undefined ? null : parseHttpUrl('BETTER_AUTH_URL', env.BETTER_AUTH_URL);
+  const jwksUrl =
+    env.JWKS_URL !== undefined
+      ? parseHttpUrl('JWKS_URL', env.JWKS_URL).href
+      : betterAuthUrl === null
+        ? null
+        : betterAuthJwksUrl(betterAuthUrl);
+  if (production && env.BETTER_AUTH_SECRET === undefined && jwksUrl === null) {
+    throw new ConfigError(
+      'BETTER_AUTH_SECRET is required when NODE_ENV=production (the secret your Better Auth app signs with), ' +
+        'unless BETTER_AUTH_URL or JWKS_URL is set (tokens of the jwt() plugin only)',
+    );
+  }
+  if (production && jwksUrl !== null && env.JWKS_REFETCH_COOLDOWN_SECONDS < 1) {
+    throw new ConfigError(
+      'JWKS_REFETCH_COOLDOWN_SECONDS must be at least 1 when NODE_ENV=production (each unknown kid could fetch the JWKS otherwise)',
+    );
   }
   if (production && env.BETTER_AUTH_SECRET !== undefined && env.BETTER_AUTH_SECRET.length < MIN_PRODUCTION_SECRET_LENGTH) {
     throw new ConfigError(`BETTER_AUTH_SECRET must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
@@ -105,6 +162,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     migrateOnStart: env.MIGRATE_ON_START,
     authSecret: env.BETTER_AUTH_SECRET ?? null,
     clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS,
+    jwks:
+      jwksUrl === null
+        ? null
+        : Object.freeze({
+            url: jwksUrl,
+            timeoutMs: env.JWKS_TIMEOUT_MS,
+            cooldownMs: Math.round(env.JWKS_REFETCH_COOLDOWN_SECONDS * 1000),
+            maxAgeMs: Math.round(env.JWKS_CACHE_MAX_AGE_SECONDS * 1000),
+          }),
+    jwtIssuer: env.JWT_ISSUER ?? betterAuthUrl?.origin ?? null,
+    jwtAudience: env.JWT_AUDIENCE ?? betterAuthUrl?.origin ?? null,
     corsOrigins: Object.freeze(
       env.CORS_ORIGINS !== undefined ? parseOrigins(env.CORS_ORIGINS) : production ? [] : DEVELOPMENT_CORS_ORIGINS,
     ),
