@@ -5,11 +5,13 @@
  *   EXPLAIN_SUMMARY_ONLY=1 pnpm db:explain    (summary table only, no plans)
  *
  * In a throwaway schema it migrates, seeds 100,000 tasks over 1,000 users plus two heavy users with
- * 20,000 tasks each (one with few pending tasks, one with none), runs ANALYZE, then, for every sort × order × status and three pages (the first, one
- * after a cursor halfway down, one after a cursor 50 tasks before the end), captures the SQL and
- * parameters `KyselyTaskRepository.listOwned` sends (through Kysely's query log) and runs
- * `EXPLAIN (ANALYZE, BUFFERS)` on exactly that statement. The schema is dropped at the end, also on
- * failure or Ctrl-C.
+ * 20,000 tasks each (one with few pending tasks, one with none), with priorities, tags and due dates,
+ * runs VACUUM ANALYZE, then, for every sort × order × status and three pages (the first, one after a cursor
+ * halfway down, one after a cursor 50 tasks before the end), and for a set of filters (priority, tags,
+ * search, due range, overdue, combinations) under two sorts, captures the SQL and parameters
+ * `KyselyTaskRepository` sends (through Kysely's query log) and runs `EXPLAIN (ANALYZE, BUFFERS)` on
+ * exactly that statement. It does the same for the stats query and the two bulk writes (those inside a
+ * transaction that is rolled back). The schema is dropped at the end, also on failure or Ctrl-C.
  *
  * To try an index variant without touching the migrations, pass SQL to run after migrating and
  * before seeding, e.g.
@@ -27,6 +29,7 @@ type Sort = ListQuery['sort'];
 type Order = ListQuery['order'];
 type Status = ListQuery['status'];
 type Position = NonNullable<ListQuery['after']>;
+type Filters = Omit<ListQuery, 'status' | 'sort' | 'order' | 'limit' | 'after'>;
 
 const URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SUMMARY_ONLY = process.env['EXPLAIN_SUMMARY_ONLY'] === '1';
@@ -45,25 +48,61 @@ const LIMIT = 101;
 /** How many tasks a `tail` cursor leaves after it. */
 const TAIL = 50;
 
-const SORTS: readonly Sort[] = ['created', 'updated', 'title'];
+const SORTS: readonly Sort[] = ['created', 'updated', 'title', 'due_date', 'priority'];
 const ORDERS: readonly Order[] = ['asc', 'desc'];
 const STATUSES: readonly Status[] = ['all', 'pending', 'completed'];
 
 /** The same expressions the repository sorts by, to find where the `middle` and `tail` cursors point. */
-const SORT_SQL: Record<Sort, string> = {
-  created: 'created_at',
-  updated: 'updated_at',
-  title: 'lower(title collate "C")',
+const SORT_SQL: Record<Sort, (order: Order) => string> = {
+  created: () => 'created_at',
+  updated: () => 'updated_at',
+  title: () => 'lower(title collate "C")',
+  due_date: (order) => `coalesce(due_date, '${order === 'asc' ? '' : '-'}infinity'::timestamptz)`,
+  priority: () => 'priority',
 };
+
+/** Tags of the seed, with how often a task carries each: `urgent` is rare, `work` and `home` common. */
+const TAG_POOL: readonly (readonly [string, number])[] = [
+  ['work', 0.35],
+  ['home', 0.3],
+  ['Errands', 0.15],
+  ['finance', 0.1],
+  ['health', 0.08],
+  ['urgent', 0.03],
+];
+
+/** Filters measured on the first page, each under the default sort and under sort=due_date asc. */
+// Tag keys and search words as the application folds them: the seed's are ASCII, so lower case is enough.
+function filterScenarios(now: Date): readonly { readonly label: string; readonly filters: Filters; readonly status?: Status }[] {
+  const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
+  return [
+    { label: 'priority=high', filters: { priorities: ['high'] } },
+    { label: 'priority=low,medium', filters: { priorities: ['low', 'medium'] } },
+    { label: 'tag=work', filters: { tags: ['work'] } },
+    { label: 'tag=urgent', filters: { tags: ['urgent'] } },
+    { label: 'tag=work&tag=urgent', filters: { tags: ['work', 'urgent'] } },
+    { label: 'q=dentist', filters: { words: ['dentist'] } },
+    { label: 'q=quarterly report', filters: { words: ['quarterly', 'report'] } },
+    { label: 'q=re', filters: { words: ['re'] } },
+    { label: 'q=zzzz', filters: { words: ['zzzz'] } },
+    { label: 'due in the next 7 days', filters: { dueAfter: now, dueBefore: days(7) } },
+    { label: 'overdue=true', filters: { overdue: { value: true, now } } },
+    { label: 'overdue=false', filters: { overdue: { value: false, now } } },
+    { label: 'pending, high, tag=work', filters: { priorities: ['high'], tags: ['work'] }, status: 'pending' },
+    { label: 'pending, q=invoice', filters: { words: ['invoice'] }, status: 'pending' },
+  ];
+}
 
 type Page = 'first' | 'middle' | 'tail';
 
 interface Measurement {
   readonly user: string;
-  readonly sort: Sort;
-  readonly order: Order;
-  readonly status: Status;
-  readonly page: Page;
+  /** What was measured besides the plain list: filters, or `stats`, or a bulk write. */
+  readonly filters: string;
+  readonly sort: Sort | '';
+  readonly order: Order | '';
+  readonly status: Status | '';
+  readonly page: Page | '';
   readonly plan: string;
   readonly rows: number;
   readonly removed: number;
@@ -111,6 +150,8 @@ async function seed(db: Kysely<Schema>): Promise<void> {
   // The heavy user: 20,000 tasks over the same span; like a long-time user, it has completed almost all of its
   // old tasks (97% of those older than 60 days) and ~30% of its recent ones, so pending tasks are rare and recent.
   // The done user: 20,000 tasks, all completed.
+  // Every task: priority high 20 %, medium 50 %, low 30 %; tags drawn from TAG_POOL; a due date on 60 % of
+  // tasks, within 60 days either side of the task's creation (so old pending tasks are overdue).
   await db.transaction().execute(async (trx) => {
     await sql`select setseed(0.42)`.execute(trx);
     await sql`
@@ -146,16 +187,33 @@ async function seed(db: Kysely<Schema>): Promise<void> {
             when kind = 'done' then true
             when created_at < now() - interval '60 days' then random() < 0.97
             else random() < 0.3
-          end as completed
+          end as completed,
+          case when random() < 0.2 then 3 when random() < 0.625 then 2 else 1 end as priority,
+          array(
+            select tag from (values ${sql.join(TAG_POOL.map(([tag, share], i) => sql`(${sql.lit(i)}, ${sql.lit(tag)}, ${sql.lit(share)})`))})
+              as pool (position, tag, share)
+            where random() < pool.share + 0 * g
+            order by lower(tag) collate "C"
+          ) as tags,
+          case when random() < 0.6 then created_at + (random() * 120 - 60) * interval '1 day' end as due_date
         from generated
       )
-      insert into tasks (user_id, title, description, completed, version, created_at, updated_at)
-      select user_id, title, description, completed, case when updated_at > created_at then 2 else 1 end, created_at, updated_at
+      insert into tasks (
+        user_id, title, description, completed, version, created_at, updated_at,
+        priority, tags, tag_keys, due_date, completed_at, title_folded, description_folded
+      )
+      select
+        user_id, title, description, completed, case when updated_at > created_at then 2 else 1 end, created_at, updated_at,
+        priority, tags, array(select lower(tag) from unnest(tags) as tag), due_date,
+        case when completed then updated_at end,
+        -- The seed's texts are ASCII, where lower() is exactly the application's foldCase.
+        lower(title), lower(description)
       from shaped
       order by created_at
     `.execute(trx);
   });
-  await sql`analyze tasks`.execute(db);
+  // As autovacuum leaves a table that has been in use: statistics, and a visibility map for index-only scans.
+  await sql`vacuum (analyze) tasks`.execute(db);
 }
 
 /**
@@ -173,9 +231,9 @@ async function cursorPosition(
 ): Promise<Position | undefined> {
   const filter = status === 'all' ? sql`` : sql`and completed = ${status === 'completed'}`;
   const direction = sql.raw(order);
-  const column = sql.raw(SORT_SQL[sort]);
-  const { rows } = await sql<{ id: string; value: Date | string }>`
-    select id, ${column} as value from tasks
+  const column = sql.raw(SORT_SQL[sort](order));
+  const { rows } = await sql<{ id: string; created_at: Date; updated_at: Date; title: string; due_date: Date | null; priority: number }>`
+    select id, created_at, updated_at, title, due_date, priority from tasks
     where user_id = ${user} ${filter}
     order by ${column} ${direction}, id ${direction}
     offset (select ${where === 'middle' ? sql`count(*) / 2` : sql`greatest(count(*) - ${TAIL}, 0)`} from tasks where user_id = ${user} ${filter})
@@ -183,9 +241,15 @@ async function cursorPosition(
   `.execute(db);
   const row = rows[0];
   if (row === undefined) return undefined;
-  // As `sortValueOf` does: ISO 8601 with milliseconds for timestamps, the lowered title for titles.
-  const value = row.value instanceof Date ? row.value.toISOString() : row.value;
-  return { value, id: Number(row.id) as Position['id'] };
+  // As `sortValueOf` does (the seed's titles are ASCII: lowering them is `titleSortKey`; NO_DUE_DATE for no date).
+  const values: Record<Sort, string> = {
+    created: row.created_at.toISOString(),
+    updated: row.updated_at.toISOString(),
+    title: row.title.toLowerCase(),
+    due_date: row.due_date?.toISOString() ?? (order === 'asc' ? 'infinity' : '-infinity'),
+    priority: String(row.priority),
+  };
+  return { value: values[sort], id: Number(row.id) as Position['id'] };
 }
 
 function summarize(planText: string): Pick<Measurement, 'plan' | 'rows' | 'removed' | 'buffers' | 'ms'> {
@@ -196,7 +260,7 @@ function summarize(planText: string): Pick<Measurement, 'plan' | 'rows' | 'remov
     // "Index Scan Backward using tasks_user_created_idx on tasks" → "Index Scan Backward tasks_user_created_idx".
     .map((node) => node!.replace(/ on tasks$/, '').replace(' using ', ' '));
   const top = /actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(lines[0] ?? '');
-  const removed = [...planText.matchAll(/Rows Removed by Filter: (\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const removed = [...planText.matchAll(/Rows Removed by (?:Filter|Index Recheck): (\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
   const buffers = /Buffers: shared((?: \w+=\d+)+)/.exec(planText);
   const bufferCount = buffers ? [...buffers[1]!.matchAll(/=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0) : 0;
   const ms = /Execution Time: ([\d.]+) ms/.exec(planText);
@@ -210,9 +274,10 @@ function summarize(planText: string): Pick<Measurement, 'plan' | 'rows' | 'remov
 }
 
 function table(measurements: readonly Measurement[]): string {
-  const header = ['user', 'sort', 'order', 'status', 'page', 'plan', 'rows', 'removed', 'buffers', 'ms'];
+  const header = ['user', 'filters', 'sort', 'order', 'status', 'page', 'plan', 'rows', 'removed', 'buffers', 'ms'];
   const body = measurements.map((m) => [
     m.user,
+    m.filters,
     m.sort,
     m.order,
     m.status,
@@ -224,7 +289,7 @@ function table(measurements: readonly Measurement[]): string {
     m.ms.toFixed(3),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((row) => row[column]!.length)));
-  const numeric = new Set([6, 7, 8, 9]);
+  const numeric = new Set([7, 8, 9, 10]);
   const format = (row: readonly string[]): string =>
     row.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(format)].join('\n');
@@ -262,12 +327,39 @@ async function main(): Promise<void> {
   capture = new Kysely<Schema>({
     dialect: new PostgresDialect({ pool: capturePool }),
     log: (event) => {
-      if (event.level === 'query') captured = event.query;
+      // Transaction control (the rolled-back bulk writes) is not what is measured.
+      if (event.level === 'query' && !/^(begin|commit|rollback)\b/i.test(event.query.sql)) captured = event.query;
     },
   });
   const repository = new KyselyTaskRepository(capture);
 
   const measurements: Measurement[] = [];
+  /** Runs `action` (which issues one statement), then EXPLAIN (ANALYZE, BUFFERS) on the statement it sent. */
+  async function explain(label: string, measured: Omit<Measurement, 'plan' | 'rows' | 'removed' | 'buffers' | 'ms'>, action: () => Promise<unknown>, write = false) {
+    captured = undefined;
+    // Runs the statement once (which also warms the cache, as in a running service) and captures it.
+    await action();
+    if (captured === undefined) throw new Error('the repository issued no query');
+    const statement: CompiledQuery = captured;
+    const client = await capturePool!.connect();
+    try {
+      // A write is explained inside a transaction that is rolled back: the data stays as seeded.
+      if (write) await client.query('begin');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${statement.sql}`, [...statement.parameters]);
+      if (write) await client.query('rollback');
+      const planText = rows.map((row) => row['QUERY PLAN']).join('\n');
+      if (!SUMMARY_ONLY) {
+        console.log(`\n=== ${label}`);
+        console.log(statement.sql);
+        console.log(`-- parameters: ${JSON.stringify(statement.parameters)}`);
+        console.log(planText);
+      }
+      measurements.push({ ...measured, ...summarize(planText) });
+    } finally {
+      client.release();
+    }
+  }
+
   for (const user of [TYPICAL_USER, HEAVY_USER, DONE_USER]) {
     for (const sort of SORTS) {
       for (const order of ORDERS) {
@@ -281,42 +373,75 @@ async function main(): Promise<void> {
           for (const [page, after] of Object.entries(cursors) as [Page, Position | null | undefined][]) {
             if (after === undefined) continue;
             const query: ListQuery = { status, sort, order, limit: LIMIT, after };
-            captured = undefined;
-            // Runs the query once (which also warms the cache, as in a running service) and captures it.
-            await repository.listOwned(user as Owner, query);
-            if (captured === undefined) throw new Error('the repository issued no query');
-            const statement: CompiledQuery = captured;
-            const { rows } = await capturePool.query<{ 'QUERY PLAN': string }>(
-              `explain (analyze, buffers) ${statement.sql}`,
-              [...statement.parameters],
+            const cursor = after === null ? '' : ` after=(${after.value}, ${after.id})`;
+            await explain(`${user} sort=${sort} order=${order} status=${status} page=${page}${cursor}`, { user, filters: '', sort, order, status, page }, () =>
+              repository.listOwned(user as Owner, query),
             );
-            const planText = rows.map((row) => row['QUERY PLAN']).join('\n');
-            if (!SUMMARY_ONLY) {
-              const label = `${user} sort=${sort} order=${order} status=${status} page=${page}`;
-              const cursor = after === null ? '' : ` after=(${after.value}, ${after.id})`;
-              console.log(`\n=== ${label}${cursor}`);
-              console.log(statement.sql);
-              console.log(`-- parameters: ${JSON.stringify(statement.parameters)}`);
-              console.log(planText);
-            }
-            measurements.push({ user, sort, order, status, page, ...summarize(planText) });
           }
         }
       }
     }
   }
 
+  const now = new Date();
+  for (const user of [TYPICAL_USER, HEAVY_USER, DONE_USER]) {
+    for (const { label, filters, status = 'all' } of filterScenarios(now)) {
+      for (const [sort, order] of [['created', 'desc'], ['due_date', 'asc']] as const) {
+        const query: ListQuery = { ...filters, status, sort, order, limit: LIMIT, after: null };
+        await explain(`${user} ${label} status=${status} sort=${sort} order=${order}`, { user, filters: label, sort, order, status, page: 'first' }, () =>
+          repository.listOwned(user as Owner, query),
+        );
+      }
+    }
+    await explain(`${user} stats`, { user, filters: 'stats', sort: '', order: '', status: '', page: '' }, () =>
+      repository.countOwned(user as Owner, now),
+    );
+  }
+
+  // Bulk writes last: a rolled-back write still clears the visibility map of the pages it touched, which
+  // would turn later index-only scans into heap visits. Each statement is captured inside a transaction
+  // that is rolled back, then explained the same way.
+  for (const user of [TYPICAL_USER, HEAVY_USER, DONE_USER]) {
+    const { rows: some } = await sql<{ id: string }>`select id from tasks where user_id = ${user} order by id desc limit 50`.execute(db);
+    const ids = some.map((row) => Number(row.id) as Position['id']);
+    const rolledBack = async (write: (trx: KyselyTaskRepository) => Promise<unknown>) => {
+      await capture!
+        .transaction()
+        .execute(async (trx) => {
+          await write(new KyselyTaskRepository(trx));
+          throw new RolledBack();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof RolledBack)) throw error;
+        });
+    };
+    await explain(
+      `${user} complete 50 tasks`,
+      { user, filters: 'PATCH /tasks/complete (50 ids)', sort: '', order: '', status: '', page: '' },
+      () => rolledBack((trx) => trx.setCompletedManyOwned(user as Owner, ids, true, now)),
+      true,
+    );
+    await explain(
+      `${user} delete completed`,
+      { user, filters: 'DELETE /tasks?status=completed', sort: '', order: '', status: '', page: '' },
+      () => rolledBack((trx) => trx.deleteCompletedOwned(user as Owner)),
+      true,
+    );
+  }
+
   const { rows: sizes } = await sql<{ name: string; size: string }>`
     select c.relname as name, pg_size_pretty(pg_relation_size(c.oid)) as size
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = current_schema() and c.relname like 'tasks%'
+    where n.nspname = current_schema() and (c.relname like 'tasks%' or c.relname like 'idempotency%')
     order by c.relkind desc, c.relname
   `.execute(db);
 
-  console.log('\n=== summary (rows: returned; removed: rows removed by filter; buffers: shared hit+read; ms: execution time)');
+  console.log('\n=== summary (rows: returned; removed: rows removed by filter or index recheck; buffers: shared hit+read; ms: execution time)');
   console.log(table(measurements));
   console.log(`\nrelation sizes: ${sizes.map((row) => `${row.name} ${row.size}`).join(', ')}`);
 }
+
+class RolledBack extends Error {}
 
 try {
   await main();

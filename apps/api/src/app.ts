@@ -1,12 +1,21 @@
 import {
   createHttpApp,
+  InMemoryIdempotencyStore,
+  JwksKeySource,
+  KyselyIdempotencyStore,
   KyselyTaskRepository,
   migrateToLatest,
   openDatabase,
   type DatabaseConnection,
   type HttpApp,
 } from '@todo/adapters';
-import { createTaskUseCases, type Clock, type TaskRepository, type TaskUseCases } from '@todo/application';
+import {
+  createTaskUseCases,
+  type Clock,
+  type IdempotencyStore,
+  type TaskRepository,
+  type TaskUseCases,
+} from '@todo/application';
 import { asFunction, asValue, createContainer, InjectionMode } from 'awilix';
 import type { Config } from './config.js';
 import { developmentSecret } from './dev-secret.js';
@@ -19,6 +28,7 @@ interface Cradle {
   readonly database: DatabaseConnection | null;
   readonly clock: Clock;
   readonly tasks: TaskRepository;
+  readonly idempotency: IdempotencyStore;
   readonly taskUseCases: TaskUseCases;
 }
 
@@ -45,8 +55,17 @@ export function connectDatabase(config: Config, onIdleError?: (error: Error) => 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<HttpApp> {
   const database = overrides.database ?? (overrides.tasks ? null : await connectDatabase(config));
   const owned = overrides.database === undefined && database !== null;
-  const devSecret = config.authSecret === null ? await developmentSecret(config.dataDir) : null;
-
+  // With no key source at all (development), a generated secret lets `pnpm token` work. With only a JWKS
+  // configured, HMAC tokens stay refused: nobody has a secret to sign them with.
+  const devSecret = config.authSecret === null && config.jwks === null ? await developmentSecret(config.dataDir) : null;
+  let app: HttpApp | undefined;
+  const jwks =
+    config.jwks === null
+      ? null
+      : new JwksKeySource({
+          ...config.jwks,
+          onFetchError: (error) => app?.log.warn({ err: error }, 'JWKS fetch failed; the keys already cached stay in use'),
+        });
   const container = createContainer<Cradle>({ injectionMode: InjectionMode.PROXY, strict: true });
   container.register({
     config: asValue(config),
@@ -62,14 +81,24 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           if (database === null) throw new Error('no database to keep tasks in');
           return new KyselyTaskRepository(database.db);
         }).singleton(),
+    // Idempotency keys live beside the tasks: in the database, or in memory over the in-memory repository.
+    idempotency: asFunction(({ database, tasks }: Cradle) =>
+      database === null ? new InMemoryIdempotencyStore(tasks) : new KyselyIdempotencyStore(database.db),
+    ).singleton(),
     taskUseCases: asFunction(createTaskUseCases).singleton(),
   });
 
   try {
     if (database !== null && config.migrateOnStart) await migrateToLatest(database.db);
-    const app = await createHttpApp({
+    app = await createHttpApp({
       useCases: container.cradle.taskUseCases,
-      auth: { secret: config.authSecret ?? devSecret!.secret, clockSkewSeconds: config.clockSkewSeconds },
+      auth: {
+        hmacSecret: config.authSecret ?? devSecret?.secret ?? null,
+        jwks,
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+        clockSkewSeconds: config.clockSkewSeconds,
+      },
       corsOrigins: config.corsOrigins,
       checkReadiness: async () => {
         await container.cradle.database?.ping();
@@ -85,6 +114,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       app.log.warn(
         { secretFile: devSecret.path },
         'BETTER_AUTH_SECRET is not set: using a development secret. Get a token with `pnpm token <user-id>`.',
+      );
+    }
+    if (config.jwks !== null && (config.jwtIssuer === null || config.jwtAudience === null)) {
+      app.log.warn(
+        { jwksUrl: config.jwks.url },
+        'JWKS tokens are accepted without an iss/aud check: set BETTER_AUTH_URL, or JWT_ISSUER and JWT_AUDIENCE',
       );
     }
     return app;

@@ -24,6 +24,12 @@ const CASES: Record<string, RouteCase> = {
   },
   'PATCH /tasks/{id}': { ok: { body: { completed: true }, status: 200 }, invalid: { body: { title: 5 }, field: 'title' } },
   'DELETE /tasks/{id}': { ok: { status: 204 }, invalid: { query: '', field: 'id' } },
+  'DELETE /tasks': { ok: { query: 'status=completed', status: 200 }, invalid: { query: 'status=all', field: 'status' } },
+  'GET /tasks/stats': { ok: { status: 200 }, invalid: { query: 'status=all', field: 'status' } },
+  'PATCH /tasks/complete': {
+    ok: { body: { ids: [1], completed: true }, status: 200 },
+    invalid: { body: { ids: [], completed: true }, field: 'ids' },
+  },
   'PATCH /tasks/{id}/complete': {
     ok: { status: 200 },
     invalid: { body: { completed: 'yes' }, field: 'completed' },

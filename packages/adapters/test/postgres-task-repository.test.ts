@@ -3,5 +3,7 @@ import { isolatedPostgres, kyselyRepository, skipWithoutPostgres } from './suppo
 import { taskRepositoryContract } from './support/task-repository-contract.js';
 
 t.test('KyselyTaskRepository on PostgreSQL', { skip: skipWithoutPostgres }, async (t) => {
-  taskRepositoryContract(t, async (t) => kyselyRepository(await isolatedPostgres(t)));
+  // One schema for the file: every test works with users of its own.
+  const connection = await isolatedPostgres(t);
+  taskRepositoryContract(t, async () => kyselyRepository(connection));
 });

@@ -1,4 +1,4 @@
-import { InMemoryTaskRepository } from '@todo/adapters';
+import { InMemoryIdempotencyStore, InMemoryTaskRepository } from '@todo/adapters';
 import { taskId, taskInvalid, taskNotFound, userId, type Result, type TaskId } from '@todo/domain';
 import fc from 'fast-check';
 import t from 'tap';
@@ -30,7 +30,8 @@ function testClock(): Clock & { set(iso: string): void } {
 
 const setup = () => {
   const clock = testClock();
-  return { clock, useCases: createTaskUseCases({ tasks: new InMemoryTaskRepository(), clock }) };
+  const tasks = new InMemoryTaskRepository();
+  return { clock, useCases: createTaskUseCases({ tasks, clock, idempotency: new InMemoryIdempotencyStore(tasks) }) };
 };
 
 /** The value of a result the test expects to succeed. */
@@ -292,7 +293,7 @@ t.test('updateTask', async (t) => {
     const created = valueOf(await useCases.createTask(alice, { title: 'Pay rent', description: 'by Friday' }));
     clock.set(later);
     const completed = valueOf(await useCases.updateTask(alice, created.id, { completed: true }));
-    t.strictSame(completed, { ...created, completed: true, version: 2, updatedAt: new Date(later) });
+    t.strictSame(completed, { ...created, completed: true, completedAt: new Date(later), version: 2, updatedAt: new Date(later) });
     const cleared = valueOf(await useCases.updateTask(alice, created.id, { description: null }));
     t.strictSame(cleared, { ...completed, description: null, version: 3 });
   });
@@ -330,7 +331,7 @@ t.test('setCompletion', async (t) => {
     const created = valueOf(await useCases.createTask(alice, { title: 'Pay rent' }));
     clock.set(later);
     const toggled = valueOf(await useCases.setCompletion(alice, created.id));
-    t.strictSame(toggled, { ...created, completed: true, version: 2, updatedAt: new Date(later) });
+    t.strictSame(toggled, { ...created, completed: true, completedAt: new Date(later), version: 2, updatedAt: new Date(later) });
     t.match(await useCases.setCompletion(alice, created.id), { ok: true, value: { completed: false, version: 3 } });
   });
 

@@ -16,8 +16,15 @@ export interface TaskInvalid {
   readonly issues: readonly FieldIssue[];
 }
 
-export type TaskError = TaskNotFound | TaskInvalid;
+/** A conditional write (`If-Match`) found the task at another version: someone changed it meanwhile. */
+export interface TaskVersionMismatch {
+  readonly code: 'task.version_mismatch';
+  readonly taskId: TaskId;
+}
+
+export type TaskError = TaskNotFound | TaskInvalid | TaskVersionMismatch;
 export type TaskErrorCode = TaskError['code'];
 
 export const taskNotFound = (taskId: TaskId): TaskNotFound => ({ code: 'task.not_found', taskId });
 export const taskInvalid = (issues: readonly FieldIssue[]): TaskInvalid => ({ code: 'task.invalid', issues });
+export const taskVersionMismatch = (taskId: TaskId): TaskVersionMismatch => ({ code: 'task.version_mismatch', taskId });

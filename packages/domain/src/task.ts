@@ -1,9 +1,26 @@
+import { parseDateTime } from './date-time.js';
 import type { TaskId, UserId } from './ids.js';
 import { err, ok, type Result } from './result.js';
-import { taskInvalid, taskNotFound, type FieldIssue, type TaskInvalid, type TaskNotFound } from './task-errors.js';
+import { parseTags } from './tags.js';
+import {
+  taskInvalid,
+  taskNotFound,
+  taskVersionMismatch,
+  type FieldIssue,
+  type TaskInvalid,
+  type TaskNotFound,
+  type TaskVersionMismatch,
+} from './task-errors.js';
+import { codePointLength } from './text.js';
 
 export const TITLE_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 1000;
+
+export const PRIORITIES = ['low', 'medium', 'high'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const DEFAULT_PRIORITY: Priority = 'medium';
+/** Priorities by importance: `high` ranks highest, so it comes first in a descending priority sort. */
+export const PRIORITY_RANK: Readonly<Record<Priority, 1 | 2 | 3>> = { low: 1, medium: 2, high: 3 };
 
 /** A stored task. Readonly: every change makes a new value. */
 export interface Task {
@@ -12,6 +29,12 @@ export interface Task {
   readonly title: string;
   readonly description: string | null;
   readonly completed: boolean;
+  readonly priority: Priority;
+  /** Distinct by `tagKey`, sorted by it (see `parseTags`). */
+  readonly tags: readonly string[];
+  readonly dueDate: Date | null;
+  /** When the task became completed; null exactly while it is pending. Kept by the rules, never written by a caller. */
+  readonly completedAt: Date | null;
   /** Increases by one with every write; the basis of ETags and conditional writes. */
   readonly version: number;
   readonly createdAt: Date;
@@ -21,11 +44,20 @@ export interface Task {
 /** A valid task not stored yet: the store assigns its id and first version. */
 export type NewTask = Omit<Task, 'id' | 'version'>;
 
-/** What a caller asks for when creating a task, before validation. */
-export interface TaskDraft {
-  readonly title: string;
+/** What a caller asks to change, before validation: wire values (a priority name, a date-time string). */
+export interface TaskChangesDraft {
+  readonly title?: string | undefined;
   readonly description?: string | null | undefined;
   readonly completed?: boolean | undefined;
+  readonly priority?: string | undefined;
+  readonly tags?: readonly string[] | undefined;
+  /** An ISO 8601 date-time with a zone; null clears it. */
+  readonly dueDate?: string | null | undefined;
+}
+
+/** What a caller asks for when creating a task, before validation. */
+export interface TaskDraft extends TaskChangesDraft {
+  readonly title: string;
 }
 
 /** A validated set of changes: a field that is absent is left as it is. */
@@ -33,16 +65,10 @@ export interface TaskChanges {
   readonly title?: string;
   readonly description?: string | null;
   readonly completed?: boolean;
+  readonly priority?: Priority;
+  readonly tags?: readonly string[];
+  readonly dueDate?: Date | null;
 }
-
-/** What a caller asks to change, before validation. */
-export type TaskChangesDraft = { readonly [K in keyof TaskChanges]?: TaskChanges[K] | undefined };
-
-const codePointLength = (text: string): number => {
-  let length = 0;
-  for (const _ of text) length++;
-  return length;
-};
 
 /** A title is trimmed, then must hold 1 to 200 characters (Unicode code points). */
 export function parseTitle(raw: string): Result<string, FieldIssue> {
@@ -62,6 +88,18 @@ export function parseDescription(raw: string | null): Result<string | null, Fiel
   return ok(raw);
 }
 
+export const isPriority = (raw: string): raw is Priority => (PRIORITIES as readonly string[]).includes(raw);
+
+/** One of `low`, `medium`, `high`, spelt exactly so. */
+export function parsePriority(raw: string, field = 'priority'): Result<Priority, FieldIssue> {
+  return isPriority(raw) ? ok(raw) : err({ field, message: `must be one of: ${PRIORITIES.join(', ')}` });
+}
+
+/** A due date is an ISO 8601 date-time with a zone (see `parseDateTime`), or null for none. */
+export function parseDueDate(raw: string | null): Result<Date | null, FieldIssue> {
+  return raw === null ? ok(null) : parseDateTime(raw, 'due_date');
+}
+
 /** Validates a set of changes, reporting every invalid field at once. */
 export function parseTaskChanges(draft: TaskChangesDraft): Result<TaskChanges, TaskInvalid> {
   const issues: FieldIssue[] = [];
@@ -77,27 +115,73 @@ export function parseTaskChanges(draft: TaskChangesDraft): Result<TaskChanges, T
     else issues.push(description.error);
   }
   if (draft.completed !== undefined) changes.completed = draft.completed;
+  if (draft.priority !== undefined) {
+    const priority = parsePriority(draft.priority);
+    if (priority.ok) changes.priority = priority.value;
+    else issues.push(priority.error);
+  }
+  if (draft.tags !== undefined) {
+    const tags = parseTags(draft.tags);
+    if (tags.ok) changes.tags = tags.value;
+    else issues.push(...tags.error);
+  }
+  if (draft.dueDate !== undefined) {
+    const dueDate = parseDueDate(draft.dueDate);
+    if (dueDate.ok) changes.dueDate = dueDate.value;
+    else issues.push(dueDate.error);
+  }
   return issues.length > 0 ? err(taskInvalid(issues)) : ok(changes);
+}
+
+/**
+ * `completedAt` once `completed` is set: stamped with `now` when the task becomes completed, kept while
+ * it stays completed (setting it again changes nothing), cleared when the task is reopened.
+ */
+export function completedAtAfter(task: Pick<Task, 'completedAt'>, completed: boolean, now: Date): Date | null {
+  return completed ? (task.completedAt ?? now) : null;
 }
 
 /** Makes a new, valid task owned by `owner`, or says which fields are wrong. */
 export function createTask(owner: UserId, draft: TaskDraft, now: Date): Result<NewTask, TaskInvalid> {
   const changes = parseTaskChanges(draft);
   if (!changes.ok) return changes;
-  const { title, description = null, completed = false } = changes.value;
-  // parseTaskChanges keeps a defined title, and TaskDraft requires one.
-  return ok({ userId: owner, title: title!, description, completed, createdAt: now, updatedAt: now });
+  const { title, description = null, completed = false, priority = DEFAULT_PRIORITY, tags = [], dueDate = null } = changes.value;
+  return ok({
+    userId: owner,
+    // parseTaskChanges keeps a defined title, and TaskDraft requires one.
+    title: title!,
+    description,
+    completed,
+    priority,
+    tags,
+    dueDate,
+    completedAt: completed ? now : null,
+    createdAt: now,
+    updatedAt: now,
+  });
 }
 
 /** Applies validated changes: named fields change, the rest stay; every write is a new version. */
 export function applyTaskChanges(task: Task, changes: TaskChanges, now: Date): Task {
-  return { ...task, ...changes, version: task.version + 1, updatedAt: now };
+  const completedAt = changes.completed === undefined ? task.completedAt : completedAtAfter(task, changes.completed, now);
+  return { ...task, ...changes, completedAt, version: task.version + 1, updatedAt: now };
 }
 
 /** Sets the completion state explicitly, or flips it when `completed` is omitted. */
 export function completionChange(task: Pick<Task, 'completed'>, completed?: boolean): TaskChanges {
   return { completed: completed ?? !task.completed };
 }
+
+/** Overdue: still pending, and its due date has passed. */
+export const isOverdue = (task: Pick<Task, 'completed' | 'dueDate'>, now: Date): boolean =>
+  !task.completed && task.dueDate !== null && task.dueDate.getTime() < now.getTime();
+
+/** A write's precondition (`If-Match`): it applies only while the task's version is one of these. */
+export type ExpectedVersions = readonly number[];
+
+/** True when a write with this precondition may apply to the task; no precondition always may. */
+export const versionMatches = (task: Pick<Task, 'version'>, expected: ExpectedVersions | undefined): boolean =>
+  expected === undefined || expected.includes(task.version);
 
 /** The ownership rule: a task belongs to exactly one user, and only that user may see or change it. */
 export const isOwnedBy = (task: Pick<Task, 'userId'>, user: UserId): boolean => task.userId === user;
@@ -108,4 +192,17 @@ export const isOwnedBy = (task: Pick<Task, 'userId'>, user: UserId): boolean => 
  */
 export function ownedTask(task: Task | null, user: UserId, id: TaskId): Result<Task, TaskNotFound> {
   return task !== null && isOwnedBy(task, user) ? ok(task) : err(taskNotFound(id));
+}
+
+/**
+ * Why a write changed nothing, from the task as it is now: with a precondition, a task the user owns
+ * means another version was there (someone wrote meanwhile); anything else is "not found", as for reads.
+ */
+export function refusedWrite(
+  current: Task | null,
+  user: UserId,
+  id: TaskId,
+  expected: ExpectedVersions | undefined,
+): TaskNotFound | TaskVersionMismatch {
+  return current !== null && isOwnedBy(current, user) && expected !== undefined ? taskVersionMismatch(id) : taskNotFound(id);
 }

@@ -29,6 +29,10 @@ const task = (overrides: Partial<Task> = {}): Task => ({
   title: 'Pay rent',
   description: 'by Friday',
   completed: false,
+  priority: 'medium',
+  tags: [],
+  dueDate: null,
+  completedAt: null,
   version: 3,
   createdAt: created,
   updatedAt: created,
@@ -126,7 +130,18 @@ t.test('createTask', async (t) => {
   t.test('defaults: no description, not completed, both timestamps now', async (t) => {
     t.strictSame(createTask(alice, { title: ' Pay rent ' }, created), {
       ok: true,
-      value: { userId: alice, title: 'Pay rent', description: null, completed: false, createdAt: created, updatedAt: created },
+      value: {
+        userId: alice,
+        title: 'Pay rent',
+        description: null,
+        completed: false,
+        priority: 'medium',
+        tags: [],
+        dueDate: null,
+        completedAt: null,
+        createdAt: created,
+        updatedAt: created,
+      },
     });
   });
 

@@ -1,5 +1,4 @@
-import { RepositoryUnavailableError } from '@todo/application';
-import type { TaskError, TaskErrorCode } from '@todo/domain';
+import { RepositoryUnavailableError, type UseCaseError, type UseCaseErrorCode } from '@todo/application';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem, problemTitle, sendProblem, type Problem } from './problem.js';
@@ -7,9 +6,9 @@ import { fieldErrors } from './validation.js';
 
 /** Carries an expected domain failure from a route to the one place that turns it into HTTP. */
 export class DomainFailure extends Error {
-  readonly failure: TaskError;
+  readonly failure: UseCaseError;
 
-  constructor(failure: TaskError) {
+  constructor(failure: UseCaseError) {
     super(failure.code);
     this.name = 'DomainFailure';
     this.failure = failure;
@@ -20,10 +19,18 @@ export class DomainFailure extends Error {
 const DOMAIN_PROBLEMS = {
   'task.not_found': () => problem(404, 'task-not-found', 'No such task.'),
   'task.invalid': (failure) => problem(422, 'validation-failed', 'The request has invalid fields.', failure.issues),
-} satisfies { [Code in TaskErrorCode]: (failure: Extract<TaskError, { code: Code }>) => Problem };
+  'task.version_mismatch': () =>
+    problem(412, 'precondition-failed', 'The task changed since you read it: get it again, then retry with its new ETag.'),
+  'idempotency.key_reused': () =>
+    problem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request body.', [
+      { field: 'idempotency-key', message: 'was already used with a different body' },
+    ]),
+  'idempotency.key_in_flight': () =>
+    problem(409, 'idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed: retry shortly.'),
+} satisfies { [Code in UseCaseErrorCode]: (failure: Extract<UseCaseError, { code: Code }>) => Problem };
 
-function domainProblem(failure: TaskError): Problem {
-  const toProblem = DOMAIN_PROBLEMS[failure.code] as (failure: TaskError) => Problem;
+function domainProblem(failure: UseCaseError): Problem {
+  const toProblem = DOMAIN_PROBLEMS[failure.code] as (failure: UseCaseError) => Problem;
   return toProblem(failure);
 }
 

@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { Type } from 'typebox';
 import { authPlugin, type AuthOptions } from './auth.js';
 import { errorHandlerPlugin } from './error-handler.js';
-import { problem, ProblemSchema, sendProblem } from './problem.js';
+import { problem, problemResponses, ProblemSchema, sendProblem } from './problem.js';
 import { taskRoutes } from './task-routes.js';
 import { TaskSchema } from './task-schemas.js';
 import { acceptJsonBodiesOnly, useStrictValidation } from './validation.js';
@@ -53,7 +53,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     logger: options.logger,
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimitBytes,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     requestIdHeader: false,
     // A well-formed incoming X-Request-Id is kept, so one id follows a request through every service.
     genReqId: (request) => {
@@ -77,7 +77,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
     ...CORS_HEADERS,
     maxAge: 600,
-    strictPreflight: true,
+    strictPreflight: false,
   });
 
   await app.register(fastifySwagger, {
@@ -113,7 +113,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       schema: {
         tags: ['operations'],
         summary: 'The service can reach its database',
-        response: { 200: Status, 503: Type.Ref('Problem') },
+        response: { 200: Status, ...problemResponses(503) },
       },
     },
     async (request, reply) => {

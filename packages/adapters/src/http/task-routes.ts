@@ -1,18 +1,27 @@
-import type { TaskUseCases } from '@todo/application';
-import type { Result, Task, TaskError, TaskId } from '@todo/domain';
+import type { TaskUseCases, UseCaseError } from '@todo/application';
+import type { Result, Task, TaskChangesDraft, TaskId } from '@todo/domain';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { DomainFailure } from './error-handler.js';
+import { etagOf, expectedVersions, noneMatchFails } from './etag.js';
 import { problemResponses } from './problem.js';
 import {
+  BulkCompletionBody,
+  ClearedTasks,
+  ClearTasksQuery,
   CompatParams,
   CompatTaskIdParams,
   CompletionBody,
   CreateTaskBody,
+  IdempotencyKeyHeaders,
+  IfMatchHeaders,
+  IfNoneMatchHeaders,
   ListTasksQuery,
+  NoQuery,
   ReplaceTaskBody,
   TaskIdParams,
+  TaskStatsSchema,
   UpdateTaskBody,
   toTaskResource,
 } from './task-schemas.js';
@@ -29,13 +38,20 @@ const AUTHENTICATED = [{ bearerAuth: [] }];
 // Every /api route can answer these; each route adds its own.
 const COMMON_PROBLEMS = [401, 403, 429, 500, 503] as const;
 
-/** Hands a success on, or throws the domain failure for the error handler to map. */
-function valueOf<T>(result: Result<T, TaskError>): T {
+const ETAG_HEADER = { etag: Type.String({ description: "The task's entity tag: `If-None-Match` / `If-Match` take it back." }) };
+
+/** A documented JSON response with headers; typed as its schema, so replies stay checked against it. */
+function withHeaders<Schema extends TSchema>(schema: Schema, description: string, headers: Record<string, TSchema>): Schema {
+  return { description, headers, content: { 'application/json': { schema } } } as unknown as Schema;
+}
+
+const taskWithEtag = (description: string) => withHeaders(TaskRef, description, ETAG_HEADER);
+
+/** Hands a success on, or throws the failure for the error handler to map. */
+function valueOf<T>(result: Result<T, UseCaseError>): T {
   if (!result.ok) throw new DomainFailure(result.error);
   return result.value;
 }
-
-const etagOf = (task: Task): string => `"${task.version}"`;
 
 function sendTask(reply: FastifyReply, task: Task, status = 200): FastifyReply {
   return reply.code(status).header('etag', etagOf(task)).send(toTaskResource(task));
@@ -53,6 +69,21 @@ function nextPageLink(request: FastifyRequest, cursor: string): string {
   const params = new URLSearchParams(query);
   params.set('cursor', cursor);
   return `<${path}?${params.toString()}>; rel="next"`;
+}
+
+interface TaskFieldsBody {
+  readonly title?: string;
+  readonly description?: string | null;
+  readonly completed?: boolean;
+  readonly priority?: string;
+  readonly tags?: string[];
+  readonly due_date?: string | null;
+}
+
+/** The wire's snake_case body as the domain's draft. */
+function draftOf<Body extends TaskFieldsBody>(body: Body): TaskChangesDraft & Pick<Body, 'title'> {
+  const { due_date: dueDate, ...fields } = body;
+  return { ...fields, dueDate };
 }
 
 /**
@@ -79,15 +110,29 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         tags,
         operationId: operationId('listTasks'),
         summary: "List the caller's tasks",
-        description: 'A plain array, in pages; `Link: <…>; rel="next"` is present when more tasks follow.',
+        description:
+          'A plain array, in pages; `Link: <…>; rel="next"` is present when more tasks follow. Filters combine (AND).',
         security: AUTHENTICATED,
         ...collectionParams,
         querystring: ListTasksQuery,
-        response: { 200: TaskList, ...problemResponses(...COMMON_PROBLEMS, 422) },
+        response: {
+          200: withHeaders(TaskList, 'One page of tasks.', {
+            link: Type.String({ description: 'The next page: `<…&cursor=…>; rel="next"`, when more tasks follow.' }),
+          }),
+          ...problemResponses(...COMMON_PROBLEMS, 422),
+        },
       },
     },
     async (request, reply) => {
-      const listing = valueOf(await useCases.listTasks(request.actor, request.query));
+      const { due_before: dueBefore, due_after: dueAfter, priority, ...query } = request.query;
+      const listing = valueOf(
+        await useCases.listTasks(request.actor, {
+          ...query,
+          priority: priority?.flatMap((names) => names.split(',')),
+          dueBefore,
+          dueAfter,
+        }),
+      );
       if (listing.nextCursor !== null) reply.header('link', nextPageLink(request, listing.nextCursor));
       return listing.tasks.map(toTaskResource);
     },
@@ -100,16 +145,87 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         tags,
         operationId: operationId('createTask'),
         summary: 'Create a task',
+        description: 'With `Idempotency-Key`, a retry of the same request returns the first answer and creates nothing.',
         security: AUTHENTICATED,
         ...collectionParams,
+        headers: IdempotencyKeyHeaders,
         body: CreateTaskBody,
-        response: { 201: TaskRef, ...problemResponses(...COMMON_PROBLEMS, 413, 415, 422) },
+        response: {
+          201: withHeaders(TaskRef, 'Created (or, with `Idempotent-Replayed: true`, created by an earlier request).', {
+            ...ETAG_HEADER,
+            location: Type.String({ description: 'The URL of the task.' }),
+            'idempotent-replayed': Type.Literal('true', { description: 'Present on a replayed answer.' }),
+          }),
+          ...problemResponses(...COMMON_PROBLEMS, 409, 413, 415, 422),
+        },
       },
     },
     async (request, reply) => {
-      const task = valueOf(await useCases.createTask(request.actor, request.body));
+      const key = request.headers['idempotency-key'];
+      const draft = draftOf(request.body);
+      const { task, replayed } =
+        key === undefined
+          ? { task: valueOf(await useCases.createTask(request.actor, draft)), replayed: false }
+          : valueOf(await useCases.createTaskOnce(request.actor, key, draft));
+      if (replayed) reply.header('idempotent-replayed', 'true');
       reply.header('location', `${collectionPath(request)}/${task.id}`);
       return sendTask(reply, task, 201);
+    },
+  );
+
+  app.delete(
+    '/',
+    {
+      schema: {
+        tags,
+        operationId: operationId('clearCompletedTasks'),
+        summary: "Delete the caller's completed tasks",
+        description: 'Only with `?status=completed`; any other or missing status is 422.',
+        security: AUTHENTICATED,
+        ...collectionParams,
+        querystring: ClearTasksQuery,
+        response: { 200: ClearedTasks, ...problemResponses(...COMMON_PROBLEMS, 422) },
+      },
+    },
+    async (request) => ({ deleted: valueOf(await useCases.clearCompleted(request.actor)) }),
+  );
+
+  app.get(
+    '/stats',
+    {
+      schema: {
+        tags,
+        operationId: operationId('getTaskStats'),
+        summary: "Count the caller's tasks",
+        security: AUTHENTICATED,
+        ...collectionParams,
+        querystring: NoQuery,
+        response: { 200: TaskStatsSchema, ...problemResponses(...COMMON_PROBLEMS, 422) },
+      },
+    },
+    async (request) => valueOf(await useCases.getStats(request.actor)),
+  );
+
+  app.patch(
+    '/complete',
+    {
+      schema: {
+        tags,
+        operationId: operationId('setCompletionOfTasks'),
+        summary: 'Complete or reopen many tasks at once',
+        description:
+          'Answers with the tasks whose state changed, by id. Tasks that are missing, not yours, or already in that ' +
+          'state are left as they are and not listed.',
+        security: AUTHENTICATED,
+        ...collectionParams,
+        body: BulkCompletionBody,
+        response: { 200: Type.Array(TaskRef, { description: 'The tasks changed.' }), ...problemResponses(...COMMON_PROBLEMS, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const { ids, completed } = request.body;
+      const changed = valueOf(await useCases.setCompletionOfMany(request.actor, ids as TaskId[], completed));
+      return changed.map(toTaskResource);
     },
   );
 
@@ -122,10 +238,23 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         summary: 'Get one task',
         security: AUTHENTICATED,
         params: taskParams,
-        response: { 200: TaskRef, ...problemResponses(...COMMON_PROBLEMS, 404, 422) },
+        headers: IfNoneMatchHeaders,
+        response: {
+          200: taskWithEtag('The task.'),
+          304: Type.Unsafe<null>({
+            type: 'null',
+            description: 'Not Modified: the task still has the ETag given in `If-None-Match`; no body.',
+            headers: ETAG_HEADER,
+          }),
+          ...problemResponses(...COMMON_PROBLEMS, 404, 422),
+        },
       },
     },
-    async (request, reply) => sendTask(reply, valueOf(await useCases.getTask(request.actor, request.params.id as TaskId))),
+    async (request, reply) => {
+      const task = valueOf(await useCases.getTask(request.actor, request.params.id as TaskId));
+      if (noneMatchFails(request.headers['if-none-match'], task)) return reply.code(304).header('etag', etagOf(task)).send();
+      return sendTask(reply, task);
+    },
   );
 
   app.put(
@@ -138,12 +267,16 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         description: 'Fields left out keep their value: an older client never erases what a newer one set.',
         security: AUTHENTICATED,
         params: taskParams,
+        headers: IfMatchHeaders,
         body: ReplaceTaskBody,
-        response: { 200: TaskRef, ...problemResponses(...COMMON_PROBLEMS, 404, 413, 415, 422) },
+        response: { 200: taskWithEtag('The task as updated.'), ...problemResponses(...COMMON_PROBLEMS, 404, 412, 413, 415, 422) },
       },
     },
-    async (request, reply) =>
-      sendTask(reply, valueOf(await useCases.replaceTask(request.actor, request.params.id as TaskId, request.body))),
+    async (request, reply) => {
+      const expected = expectedVersions(request.headers['if-match']);
+      const task = await useCases.replaceTask(request.actor, request.params.id as TaskId, draftOf(request.body), expected);
+      return sendTask(reply, valueOf(task));
+    },
   );
 
   app.patch(
@@ -155,12 +288,16 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         summary: 'Change the fields given',
         security: AUTHENTICATED,
         params: taskParams,
+        headers: IfMatchHeaders,
         body: UpdateTaskBody,
-        response: { 200: TaskRef, ...problemResponses(...COMMON_PROBLEMS, 404, 413, 415, 422) },
+        response: { 200: taskWithEtag('The task as updated.'), ...problemResponses(...COMMON_PROBLEMS, 404, 412, 413, 415, 422) },
       },
     },
-    async (request, reply) =>
-      sendTask(reply, valueOf(await useCases.updateTask(request.actor, request.params.id as TaskId, request.body))),
+    async (request, reply) => {
+      const expected = expectedVersions(request.headers['if-match']);
+      const task = await useCases.updateTask(request.actor, request.params.id as TaskId, draftOf(request.body), expected);
+      return sendTask(reply, valueOf(task));
+    },
   );
 
   app.delete(
@@ -172,11 +309,13 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         summary: 'Delete a task',
         security: AUTHENTICATED,
         params: taskParams,
-        response: { 204: Type.Null({ description: 'Deleted.' }), ...problemResponses(...COMMON_PROBLEMS, 404, 422) },
+        headers: IfMatchHeaders,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...problemResponses(...COMMON_PROBLEMS, 404, 412, 422) },
       },
     },
     async (request, reply) => {
-      valueOf(await useCases.deleteTask(request.actor, request.params.id as TaskId));
+      const expected = expectedVersions(request.headers['if-match']);
+      valueOf(await useCases.deleteTask(request.actor, request.params.id as TaskId, expected));
       return reply.code(204).send(null);
     },
   );
@@ -191,13 +330,15 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         description: 'No body (an empty JSON body included) flips `completed`; `{"completed": bool}` sets it.',
         security: AUTHENTICATED,
         params: taskParams,
+        headers: IfMatchHeaders,
         body: CompletionBody,
-        response: { 200: TaskRef, ...problemResponses(...COMMON_PROBLEMS, 404, 413, 415, 422) },
+        response: { 200: taskWithEtag('The task as updated.'), ...problemResponses(...COMMON_PROBLEMS, 404, 412, 413, 415, 422) },
       },
     },
     async (request, reply) => {
+      const expected = expectedVersions(request.headers['if-match']);
       const completed = request.body?.completed;
-      return sendTask(reply, valueOf(await useCases.setCompletion(request.actor, request.params.id as TaskId, completed)));
+      return sendTask(reply, valueOf(await useCases.setCompletion(request.actor, request.params.id as TaskId, completed, expected)));
     },
   );
 };

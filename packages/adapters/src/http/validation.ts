@@ -41,8 +41,17 @@ function describe(issue: FastifySchemaValidationError): string {
   if (params.additionalProperty !== undefined) return 'is not a known field';
   if (issue.keyword === 'type' && params.type !== undefined) return `must be ${[params.type].flat().join(' or ')}`;
   if (params.allowedValues !== undefined) return `must be one of: ${params.allowedValues.join(', ')}`;
+  if (issue.keyword === 'format' && (issue.params as { format?: string }).format === 'date-time') {
+    return 'must be an ISO 8601 date-time with a time zone, like 2026-01-31T17:00:00Z';
+  }
+  if (issue.keyword === 'pattern' && /if-(none-)?match$/.test(issue.instancePath)) {
+    return 'must be entity tags as this service sends them in ETag (like "3"), comma-separated, or *';
+  }
   return issue.message ?? 'is invalid';
 }
+
+/** Query parameters and headers are flat: `tag.1` (the second `tag=`) is reported as `tag`. */
+const FLAT_PARTS = new Set(['querystring', 'headers', 'params']);
 
 /** Names each invalid field the way the client wrote it, once, with the first thing wrong with it. */
 export function fieldErrors(validation: readonly FastifySchemaValidationError[], part: string | undefined): FieldError[] {
@@ -50,7 +59,8 @@ export function fieldErrors(validation: readonly FastifySchemaValidationError[],
   for (const issue of validation) {
     const params = issue.params as { missingProperty?: string; additionalProperty?: string };
     const path = issue.instancePath.split('/').slice(1).join('.');
-    const field = [path, params.missingProperty ?? params.additionalProperty].filter(Boolean).join('.') || part || 'body';
+    const named = [path, params.missingProperty ?? params.additionalProperty].filter(Boolean).join('.');
+    const field = (part !== undefined && FLAT_PARTS.has(part) ? named.split('.')[0] : named) || part || 'body';
     if (!byField.has(field)) byField.set(field, describe(issue));
   }
   return [...byField].map(([field, message]) => ({ field, message }));

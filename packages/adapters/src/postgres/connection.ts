@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -59,7 +61,9 @@ function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>,
 
 async function pgliteDatabase(dataDir: string | null): Promise<Kysely<Database>> {
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
-  const pglite = dataDir === null ? new PGlite() : new PGlite(dataDir);
+  // PGlite loads extensions only when named here; the migrations then `create extension` them (trigram search,
+  // `user_id` in GIN indexes).
+  const pglite = new PGlite({ ...(dataDir === null ? {} : { dataDir }), extensions: { pg_trgm, btree_gin } });
   await pglite.waitReady;
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }

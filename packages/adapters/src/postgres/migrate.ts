@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 
 export interface MigrationReport {
@@ -7,7 +7,10 @@ export interface MigrationReport {
 
 /** Brings the schema up to date. Kysely takes a lock, so instances starting together run each migration once. */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: with another schema of the
+  // same database already migrated (a parallel test file, `pnpm db:explain`), it would skip creating them here.
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: rows[0]?.schema ?? undefined });
   return report(await migrator.migrateToLatest());
 }
 

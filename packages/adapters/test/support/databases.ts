@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { KyselyTaskRepository, migrateToLatest, openDatabase, type DatabaseConnection } from '../../src/index.js';
+import {
+  KyselyIdempotencyStore,
+  KyselyTaskRepository,
+  migrateToLatest,
+  openDatabase,
+  type DatabaseConnection,
+} from '../../src/index.js';
 
 /** The real PostgreSQL server the suite runs against (CI sets it); without it those tests are skipped, saying why. */
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
@@ -34,3 +40,8 @@ export async function isolatedPglite(t: Teardown): Promise<DatabaseConnection> {
 }
 
 export const kyselyRepository = (connection: DatabaseConnection) => new KyselyTaskRepository(connection.db);
+
+export const kyselyIdempotency = (connection: DatabaseConnection) => ({
+  tasks: new KyselyTaskRepository(connection.db),
+  idempotency: new KyselyIdempotencyStore(connection.db),
+});

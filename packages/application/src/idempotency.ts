@@ -1,0 +1,42 @@
+import { err, ok, type FieldIssue, type Result, type TaskDraft } from '@todo/domain';
+
+/** How long a key is remembered: a retry within this time gets the first answer again. */
+export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a claim keeps a key for a request in flight. A create is one short transaction under a 15 s
+ * statement timeout: a claim older than this belongs to a request that died, and a retry takes it over.
+ */
+export const IDEMPOTENCY_CLAIM_LEASE_MS = 60 * 1000;
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+/** The key was first used with another request body: reusing it for different content is a client bug. */
+export interface IdempotencyKeyReused {
+  readonly code: 'idempotency.key_reused';
+}
+
+/** The first request with this key is still running: the retry must wait for it. */
+export interface IdempotencyKeyInFlight {
+  readonly code: 'idempotency.key_in_flight';
+}
+
+export type IdempotencyError = IdempotencyKeyReused | IdempotencyKeyInFlight;
+
+export const idempotencyKeyReused = (): IdempotencyKeyReused => ({ code: 'idempotency.key_reused' });
+export const idempotencyKeyInFlight = (): IdempotencyKeyInFlight => ({ code: 'idempotency.key_in_flight' });
+
+/** A key holds 1 to 255 characters. */
+export function parseIdempotencyKey(raw: string): Result<string, FieldIssue> {
+  return raw.length >= 1 && raw.length <= IDEMPOTENCY_KEY_MAX_LENGTH
+    ? ok(raw)
+    : err({ field: 'idempotency-key', message: `must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters` });
+}
+
+/**
+ * What makes two create requests the same: their drafts, with keys sorted and absent fields left out
+ * (so the order of the fields in the body does not matter), hashed with SHA-256.
+ */
+export async function fingerprintOf(draft: TaskDraft): Promise<string> {
+  const canonical = JSON.stringify(draft, Object.keys(draft).sort());
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
