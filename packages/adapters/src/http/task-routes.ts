@@ -17,6 +17,7 @@ import {
   IdempotencyKeyHeaders,
   IfMatchHeaders,
   IfNoneMatchHeaders,
+  LIST_DEFAULTS,
   ListTasksQuery,
   NoQuery,
   ReplaceTaskBody,
@@ -127,6 +128,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
       const { due_before: dueBefore, due_after: dueAfter, priority, ...query } = request.query;
       const listing = valueOf(
         await useCases.listTasks(request.actor, {
+          ...LIST_DEFAULTS,
           ...query,
           priority: priority?.flatMap((names) => names.split(',')),
           dueBefore,

@@ -133,15 +133,22 @@ export const CompatParams = Type.Object({
 const DueInstant = (description: string) =>
   Type.Optional(Type.String({ format: 'date-time', description: `${description} ISO 8601 with a time zone (encode \`+\` as %2B).` }));
 
+/** What a list request means when it leaves a parameter out (also written into the schema, for the docs). */
+export const LIST_DEFAULTS = { status: 'all', sort: 'created', order: 'desc', limit: LIST_LIMIT.default } as const;
+
 export const ListTasksQuery = Type.Object(
   {
-    status: Type.Enum(TASK_STATUS_FILTERS, { default: 'all' }),
-    sort: Type.Enum(TASK_SORT_KEYS, {
-      default: 'created',
-      description: '`due_date`: tasks without one come last in both orders. `priority`: `desc` (the default order) puts high first.',
-    }),
-    order: Type.Enum(SORT_ORDERS, { default: 'desc' }),
-    limit: Type.Integer({ minimum: LIST_LIMIT.min, maximum: LIST_LIMIT.max, default: LIST_LIMIT.default }),
+    status: Type.Optional(Type.Enum(TASK_STATUS_FILTERS, { default: LIST_DEFAULTS.status })),
+    sort: Type.Optional(
+      Type.Enum(TASK_SORT_KEYS, {
+        default: LIST_DEFAULTS.sort,
+        description: '`due_date`: tasks without one come last in both orders. `priority`: `desc` (the default order) puts high first.',
+      }),
+    ),
+    order: Type.Optional(Type.Enum(SORT_ORDERS, { default: LIST_DEFAULTS.order })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: LIST_LIMIT.min, maximum: LIST_LIMIT.max, default: LIST_DEFAULTS.limit }),
+    ),
     cursor: Type.Optional(
       Type.String({ minLength: 1, maxLength: 2048, description: 'From the `Link: rel="next"` header of the previous page.' }),
     ),
