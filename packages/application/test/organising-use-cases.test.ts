@@ -4,7 +4,6 @@ import {
   taskInvalid,
   taskNotFound,
   taskVersionMismatch,
-  userId,
   type NewTask,
   type Result,
   type Task,
@@ -16,9 +15,7 @@ import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
   type Clock,
 } from '../src/index.js';
-
-const alice = userId('alice');
-const bob = userId('bob');
+import { alice, bob } from '../../domain/test/support/task-fixtures.js';
 
 function testClock(): Clock & { advance(ms: number): void } {
   let current = new Date('2026-03-01T12:00:00.000Z').getTime();

@@ -1,6 +1,6 @@
-import { taskId, userId, type Task } from '@todo/domain';
+import { type Task } from '@todo/domain';
 import fc from 'fast-check';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import {
   fingerprintOf,
   isSortValue,
@@ -12,28 +12,13 @@ import {
   sortValueOf,
   compareCodePoints,
 } from '../src/index.js';
-
-function holds<Ts>(t: Test, property: fc.IProperty<Ts>): void {
-  const details = fc.check(property);
-  t.notOk(details.failed, fc.defaultReportMessage(details) ?? 'the property holds');
-}
+import { holds } from '../../domain/test/support/properties.js';
+import { aTask } from '../../domain/test/support/task-fixtures.js';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
-const task = (overrides: Partial<Task> = {}): Task => ({
-  id: taskId(1),
-  userId: userId('alice'),
-  title: 'Pay RENT',
-  description: 'to the Landlord',
-  completed: false,
-  priority: 'medium',
-  tags: ['home', 'Money'],
-  dueDate: null,
-  completedAt: null,
-  version: 1,
-  createdAt: now,
-  updatedAt: now,
-  ...overrides,
-});
+/** A pending, medium-priority task without a due date, whose title, description and tags the filters below look at. */
+const task = (overrides: Partial<Task> = {}): Task =>
+  aTask({ title: 'Pay RENT', description: 'to the Landlord', tags: ['home', 'Money'], priority: 'medium', completed: false, dueDate: null, ...overrides });
 
 t.test('parseFilters', async (t) => {
   t.test('turns the query values into filters: priorities deduplicated, tags as keys, words folded, instants parsed', async (t) => {

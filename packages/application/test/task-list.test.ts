@@ -1,6 +1,6 @@
-import { taskId, userId, type Task } from '@todo/domain';
+import { taskId } from '@todo/domain';
 import fc from 'fast-check';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import {
   compareCodePoints,
   comparePositions,
@@ -11,12 +11,8 @@ import {
   TASK_SORT_KEYS,
   titleSortKey,
 } from '../src/index.js';
-
-/** Fails the test with fast-check's report (seed, shrunk counterexample) when the property does not hold. */
-function holds<Ts>(t: Test, property: fc.IProperty<Ts>): void {
-  const details = fc.check(property);
-  t.notOk(details.failed, fc.defaultReportMessage(details) ?? 'the property holds');
-}
+import { holds } from '../../domain/test/support/properties.js';
+import { aTask } from '../../domain/test/support/task-fixtures.js';
 
 /** The reference order: UTF-8 bytes sort exactly like code points. */
 const byUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -72,20 +68,11 @@ t.test('titleSortKey', async (t) => {
 });
 
 t.test('sortValueOf', async (t) => {
-  const task: Task = {
-    id: taskId(3),
-    userId: userId('alice'),
+  const task = aTask({
     title: 'Pay RENT',
-    description: null,
-    completed: false,
-    priority: 'medium',
-    tags: [],
-    dueDate: null,
-    completedAt: null,
-    version: 1,
     createdAt: new Date('2026-01-18T09:30:00.123Z'),
     updatedAt: new Date('2026-02-01T00:00:00.000Z'),
-  };
+  });
   t.equal(sortValueOf(task, 'created'), '2026-01-18T09:30:00.123Z');
   t.equal(sortValueOf(task, 'updated'), '2026-02-01T00:00:00.000Z');
   t.equal(sortValueOf(task, 'title'), 'pay rent');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import {
   applyTaskChanges,
   codePointLength,
@@ -10,17 +10,10 @@ import {
   parseTags,
   PRIORITIES,
   tagKey,
-  taskId,
-  userId,
-  type Task,
   type TaskChanges,
 } from '../src/index.js';
-
-/** Fails the test with fast-check's report (seed, shrunk counterexample) when the property does not hold. */
-function holds<Ts>(t: Test, property: fc.IProperty<Ts>): void {
-  const details = fc.check(property);
-  t.notOk(details.failed, fc.defaultReportMessage(details) ?? 'the property holds');
-}
+import { holds } from './support/properties.js';
+import { aTask } from './support/task-fixtures.js';
 
 const padding = fc.string({ unit: fc.constantFrom(' ', '\t', '\u00a0', '\u3000'), maxLength: 3 });
 /** Tag-like text: letters in several cases and scripts, so that tags often collide without case. */
@@ -117,20 +110,7 @@ const change: fc.Arbitrary<TaskChanges> = fc.record(
 );
 
 t.test('whatever the writes, completedAt is set exactly while the task is completed, and moves only when it becomes so', async (t) => {
-  const start: Task = {
-    id: taskId(1),
-    userId: userId('alice'),
-    title: 'Pay rent',
-    description: null,
-    completed: false,
-    priority: 'medium',
-    tags: [],
-    dueDate: null,
-    completedAt: null,
-    version: 1,
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    updatedAt: new Date('2026-01-01T00:00:00Z'),
-  };
+  const start = aTask({ completed: false, completedAt: null });
   holds(
     t,
     fc.property(fc.array(fc.tuple(change, date), { maxLength: 12 }), (writes) => {

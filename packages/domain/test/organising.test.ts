@@ -10,35 +10,12 @@ import {
   parseTags,
   parseTaskChanges,
   refusedWrite,
-  taskId,
   taskInvalid,
   taskNotFound,
   taskVersionMismatch,
-  userId,
   versionMatches,
-  type Task,
 } from '../src/index.js';
-
-const alice = userId('alice');
-const bob = userId('bob');
-const created = new Date('2026-01-18T09:30:00.123Z');
-const later = new Date('2026-02-01T12:00:00.456Z');
-
-const task = (overrides: Partial<Task> = {}): Task => ({
-  id: taskId(7),
-  userId: alice,
-  title: 'Pay rent',
-  description: null,
-  completed: false,
-  priority: 'medium',
-  tags: [],
-  dueDate: null,
-  completedAt: null,
-  version: 3,
-  createdAt: created,
-  updatedAt: created,
-  ...overrides,
-});
+import { alice, aTask, bob, created, later } from './support/task-fixtures.js';
 
 t.test('parsePriority accepts low, medium and high, spelt exactly so', async (t) => {
   for (const name of ['low', 'medium', 'high']) t.strictSame(parsePriority(name), { ok: true, value: name });
@@ -148,7 +125,7 @@ t.test('new fields on create and change', async (t) => {
     t.equal(completedAtAfter({ completedAt: null }, true, later), later);
     t.equal(completedAtAfter({ completedAt: created }, true, later), created);
     t.equal(completedAtAfter({ completedAt: created }, false, later), null);
-    const done = applyTaskChanges(task(), { completed: true }, later);
+    const done = applyTaskChanges(aTask({ completed: false, completedAt: null }), { completed: true }, later);
     t.equal(done.completedAt, later);
     t.equal(applyTaskChanges(done, { title: 'renamed' }, created).completedAt, later, 'other changes keep it');
     t.equal(applyTaskChanges(done, { completed: false }, created).completedAt, null);
@@ -157,10 +134,10 @@ t.test('new fields on create and change', async (t) => {
 
 t.test('isOverdue: pending and due strictly before now', async (t) => {
   const due = new Date('2026-03-01T12:00:00.000Z');
-  t.equal(isOverdue(task({ dueDate: due }), new Date('2026-03-01T12:00:00.001Z')), true);
-  t.equal(isOverdue(task({ dueDate: due }), due), false, 'due now is not overdue yet');
-  t.equal(isOverdue(task({ dueDate: due, completed: true }), later), false, 'a completed task never is');
-  t.equal(isOverdue(task({ dueDate: null }), later), false, 'nor one without a due date');
+  t.equal(isOverdue(aTask({ dueDate: due, completed: false }), new Date('2026-03-01T12:00:00.001Z')), true);
+  t.equal(isOverdue(aTask({ dueDate: due, completed: false }), due), false, 'due now is not overdue yet');
+  t.equal(isOverdue(aTask({ dueDate: due, completed: true }), later), false, 'a completed task never is');
+  t.equal(isOverdue(aTask({ dueDate: null, completed: false }), later), false, 'nor one without a due date');
 });
 
 t.test('conditional writes', async (t) => {
@@ -172,7 +149,7 @@ t.test('conditional writes', async (t) => {
   });
 
   t.test('refusedWrite: a mismatch only for a task the user owns, under a precondition; else not found', async (t) => {
-    const mine = task();
+    const mine = aTask({ userId: alice, version: 3 });
     t.strictSame(refusedWrite(mine, alice, mine.id, [2]), taskVersionMismatch(mine.id));
     t.strictSame(refusedWrite(null, alice, mine.id, [2]), taskNotFound(mine.id), 'gone');
     t.strictSame(refusedWrite(mine, bob, mine.id, [3]), taskNotFound(mine.id), "another user's task reveals nothing");

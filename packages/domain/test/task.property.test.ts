@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import {
   applyTaskChanges,
   completionChange,
@@ -13,12 +13,7 @@ import {
   type Task,
   type TaskChanges,
 } from '../src/index.js';
-
-/** Fails the test with fast-check's report (seed, shrunk counterexample) when the property does not hold. */
-function holds<Ts>(t: Test, property: fc.IProperty<Ts>): void {
-  const details = fc.check(property);
-  t.notOk(details.failed, fc.defaultReportMessage(details) ?? 'the property holds');
-}
+import { holds } from './support/properties.js';
 
 const codePoints = (text: string) => [...text].length;
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);

@@ -14,30 +14,10 @@ import {
   taskNotFound,
   TITLE_MAX_LENGTH,
   userId,
-  type Task,
 } from '../src/index.js';
+import { alice, aTask, bob, created, later } from './support/task-fixtures.js';
 
-const alice = userId('alice');
-const bob = userId('bob');
-const created = new Date('2026-01-18T09:30:00.123Z');
-const later = new Date('2026-02-01T12:00:00.456Z');
 const grin = '\u{1F600}'; // one code point, two UTF-16 units
-
-const task = (overrides: Partial<Task> = {}): Task => ({
-  id: taskId(7),
-  userId: alice,
-  title: 'Pay rent',
-  description: 'by Friday',
-  completed: false,
-  priority: 'medium',
-  tags: [],
-  dueDate: null,
-  completedAt: null,
-  version: 3,
-  createdAt: created,
-  updatedAt: created,
-  ...overrides,
-});
 
 t.test('parseTitle', async (t) => {
   t.test('trims surrounding whitespace, tabs and newlines', async (t) => {
@@ -172,24 +152,24 @@ t.test('createTask', async (t) => {
 
 t.test('applyTaskChanges', async (t) => {
   t.test('changes the named fields and keeps the others', async (t) => {
-    const before = task({ completed: true });
+    const before = aTask({ completed: true, version: 3 });
     const after = applyTaskChanges(before, { title: 'Pay the rent' }, later);
     t.strictSame(after, { ...before, title: 'Pay the rent', version: 4, updatedAt: later });
   });
 
   t.test('bumps the version by one and sets updatedAt, createdAt stays', async (t) => {
-    const after = applyTaskChanges(task({ version: 9 }), {}, later);
+    const after = applyTaskChanges(aTask({ version: 9, createdAt: created }), {}, later);
     t.equal(after.version, 10);
     t.equal(after.updatedAt, later);
     t.equal(after.createdAt, created);
   });
 
   t.test('description null clears the description', async (t) => {
-    t.equal(applyTaskChanges(task(), { description: null }, later).description, null);
+    t.equal(applyTaskChanges(aTask({ description: 'by Friday' }), { description: null }, later).description, null);
   });
 
   t.test('returns a new value and leaves the given task unchanged', async (t) => {
-    const before = task();
+    const before = aTask({ description: 'by Friday' });
     const snapshot = { ...before };
     const after = applyTaskChanges(before, { title: 'Other', completed: true }, later);
     t.not(after, before);
@@ -213,19 +193,19 @@ t.test('completionChange', async (t) => {
 
 t.test('ownership', async (t) => {
   t.test('isOwnedBy is true for the owner only', async (t) => {
-    t.equal(isOwnedBy(task(), alice), true);
-    t.equal(isOwnedBy(task(), bob), false);
+    t.equal(isOwnedBy(aTask({ userId: alice }), alice), true);
+    t.equal(isOwnedBy(aTask({ userId: alice }), bob), false);
   });
 
   t.test('ownedTask hands the owner their task', async (t) => {
-    const mine = task();
+    const mine = aTask({ userId: alice });
     t.strictSame(ownedTask(mine, alice, mine.id), { ok: true, value: mine });
   });
 
   t.test('a missing task and another user\'s task are the same task.not_found error', async (t) => {
     const id = taskId(7);
     const missing = ownedTask(null, bob, id);
-    const foreign = ownedTask(task({ id }), bob, id);
+    const foreign = ownedTask(aTask({ id, userId: alice }), bob, id);
     t.strictSame(missing, { ok: false, error: { code: 'task.not_found', taskId: id } });
     t.strictSame(foreign, missing);
     t.strictSame(foreign, { ok: false, error: taskNotFound(id) });
