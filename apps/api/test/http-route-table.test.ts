@@ -114,7 +114,8 @@ function routeTableSuite(store: Store) {
           ] as const) {
             const response = await app.inject({ method: route.method as 'GET', url, headers });
             t.equal(response.statusCode, 401, label);
-            t.match(response.headers['www-authenticate'], /^Bearer/, `${label}: WWW-Authenticate`);
+            const challenge = label === 'no token' ? 'Bearer realm="todo-api"' : 'Bearer realm="todo-api", error="invalid_token"';
+            t.equal(response.headers['www-authenticate'], challenge, `${label}: WWW-Authenticate`);
             t.match(response.headers['content-type'], /application\/problem\+json/, `${label}: problem+json`);
           }
           const after = await app.inject({ method: 'GET', url: `/api/tasks/${task.id}`, headers: bearer(owner) });

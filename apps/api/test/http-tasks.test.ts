@@ -121,6 +121,7 @@ t.test('reading and changing a task', async (t) => {
       t.equal(response.statusCode, 200, url);
       t.equal(response.json<TaskBody>().title, 'Write report', url);
       t.ok(response.headers.etag, `${url} has an ETag`);
+      t.equal(response.headers['cache-control'], 'private, no-cache', `${url}: never kept by shared caches`);
     }
   });
 
