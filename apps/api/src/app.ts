@@ -1,8 +1,10 @@
 import {
   createHttpApp,
   InMemoryIdempotencyStore,
+  InProcessChangeSignals,
   JwksKeySource,
   KyselyIdempotencyStore,
+  KyselyTaskChangeFeed,
   KyselyTaskRepository,
   migrateToLatest,
   openDatabase,
@@ -11,8 +13,10 @@ import {
 } from '@todo/adapters';
 import {
   createTaskUseCases,
+  type ChangeSignals,
   type Clock,
   type IdempotencyStore,
+  type TaskChangeFeed,
   type TaskRepository,
   type TaskUseCases,
 } from '@todo/application';
@@ -28,13 +32,19 @@ interface Cradle {
   readonly database: DatabaseConnection | null;
   readonly clock: Clock;
   readonly tasks: TaskRepository;
+  readonly changes: TaskChangeFeed;
+  readonly signals: ChangeSignals;
   readonly idempotency: IdempotencyStore;
   readonly taskUseCases: TaskUseCases;
 }
 
-/** Replacements for tests: another repository (then no database is opened), clock or database. */
+/**
+ * Replacements for tests: another repository (then no database is opened; its change feed is `changes`, or the
+ * repository itself when it keeps one, as the in-memory repository does), clock or database.
+ */
 export interface AppOverrides {
   readonly tasks?: TaskRepository;
+  readonly changes?: TaskChangeFeed;
   readonly clock?: Clock;
   readonly database?: DatabaseConnection;
 }
@@ -43,6 +53,8 @@ const systemClock: Clock = {
   // Millisecond precision, like the wire format and the database columns.
   now: () => new Date(),
 };
+
+const isChangeFeed = (store: object): store is TaskChangeFeed => 'readChanges' in store && 'headSeq' in store;
 
 export function connectDatabase(config: Config, onIdleError?: (error: Error) => void): Promise<DatabaseConnection> {
   return openDatabase(config.database, onIdleError ? { onIdleError } : {});
@@ -81,6 +93,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           if (database === null) throw new Error('no database to keep tasks in');
           return new KyselyTaskRepository(database.db);
         }).singleton(),
+    changes: asFunction(({ database, tasks }: Cradle) => {
+      if (database !== null) return new KyselyTaskChangeFeed(database.db);
+      const feed = overrides.changes ?? (isChangeFeed(tasks) ? tasks : null);
+      if (feed === null) throw new Error('the tasks override keeps no change feed: pass overrides.changes');
+      return feed;
+    }).singleton(),
+    signals: asFunction(() => new InProcessChangeSignals()).singleton(),
     // Idempotency keys live beside the tasks: in the database, or in memory over the in-memory repository.
     idempotency: asFunction(({ database, tasks }: Cradle) =>
       database === null ? new InMemoryIdempotencyStore(tasks) : new KyselyIdempotencyStore(database.db),

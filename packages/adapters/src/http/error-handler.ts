@@ -25,6 +25,12 @@ const DOMAIN_PROBLEMS = {
     problem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request body.', [
       { field: 'idempotency-key', message: 'was already used with a different body' },
     ]),
+  'feed.cursor_expired': () =>
+    problem(
+      410,
+      'cursor-expired',
+      'This cursor is expired, malformed or not yours: start over with a full sync (GET /tasks/changes without since).',
+    ),
   'idempotency.key_in_flight': () =>
     problem(409, 'idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed: retry shortly.'),
 } satisfies { [Code in UseCaseErrorCode]: (failure: Extract<UseCaseError, { code: Code }>) => Problem };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   KyselyIdempotencyStore,
+  KyselyTaskChangeFeed,
   KyselyTaskRepository,
   migrateToLatest,
   openDatabase,
@@ -43,5 +44,6 @@ export const kyselyRepository = (connection: DatabaseConnection) => new KyselyTa
 
 export const kyselyIdempotency = (connection: DatabaseConnection) => ({
   tasks: new KyselyTaskRepository(connection.db),
+  changes: new KyselyTaskChangeFeed(connection.db),
   idempotency: new KyselyIdempotencyStore(connection.db),
 });
