@@ -7,6 +7,7 @@ import {
   KyselyTaskChangeFeed,
   KyselyTaskRepository,
   migrateToLatest,
+  PostgresChangeSignals,
   openDatabase,
   type DatabaseConnection,
   type HttpApp,
@@ -25,6 +26,8 @@ import type { Config } from './config.js';
 import { developmentSecret } from './dev-secret.js';
 
 const VERSION = '0.1.0';
+/** Contract §9: the 11th stream of one user on one instance is 429. */
+const MAX_EVENT_STREAMS_PER_USER = 10;
 
 /** What the container holds: one of each, for the life of one app. */
 interface Cradle {
@@ -33,7 +36,7 @@ interface Cradle {
   readonly clock: Clock;
   readonly tasks: TaskRepository;
   readonly changes: TaskChangeFeed;
-  readonly signals: ChangeSignals;
+  readonly signals: ChangeSignals & { start(): void; stop(): Promise<void> };
   readonly idempotency: IdempotencyStore;
   readonly taskUseCases: TaskUseCases;
 }
@@ -99,7 +102,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       if (feed === null) throw new Error('the tasks override keeps no change feed: pass overrides.changes');
       return feed;
     }).singleton(),
-    signals: asFunction(() => new InProcessChangeSignals()).singleton(),
+    // Across instances through PostgreSQL; within the process when the process holds the data (PGlite, memory).
+    signals: asFunction(({ database }: Cradle) => {
+      if (database === null || database.target.kind !== 'postgres') return new InProcessChangeSignals();
+      const { url, directUrl, searchPath } = database.target;
+      return new PostgresChangeSignals({
+        db: database.db,
+        listenUrl: directUrl ?? url,
+        // Instances on one database share the channel; a test's own schema keeps its signals to itself.
+        ...(searchPath === undefined ? {} : { channel: `todo_task_changes_${searchPath}` }),
+        onListening: (listening, reason) => app?.log[listening ? 'info' : 'warn'](reason),
+        onError: (error, during) => app?.log.warn({ err: error }, `change signals: ${during} failed`),
+      });
+    })
+      .singleton()
+      .disposer((signals) => signals.stop()),
     // Idempotency keys live beside the tasks: in the database, or in memory over the in-memory repository.
     idempotency: asFunction(({ database, tasks }: Cradle) =>
       database === null ? new InMemoryIdempotencyStore(tasks) : new KyselyIdempotencyStore(database.db),
@@ -127,8 +144,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       trustProxy: config.trustProxy,
       bodyLimitBytes: 64 * 1024,
       version: VERSION,
+      events: { keepAliveMs: config.eventsKeepAliveMs, maxStreamsPerUser: MAX_EVENT_STREAMS_PER_USER },
     });
     app.addHook('onClose', () => container.dispose());
+    container.cradle.signals.start();
     if (devSecret !== null) {
       app.log.warn(
         { secretFile: devSecret.path },

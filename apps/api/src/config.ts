@@ -8,6 +8,7 @@ const Env = Type.Object({
   HOST: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   NEON_DB_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_DIRECT_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
@@ -23,13 +24,14 @@ const Env = Type.Object({
   CORS_ORIGINS: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
+  EVENTS_KEEP_ALIVE_SECONDS: Type.Number({ minimum: 0.05, maximum: 25, default: 15 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
 });
 
 type Env = Static<typeof Env>;
 
 export type DatabaseConfig =
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number }
+  | { readonly kind: 'postgres'; readonly url: string; readonly directUrl?: string | undefined; readonly poolMax: number }
   | { readonly kind: 'pglite'; readonly dataDir: string };
 
 /** Where Better Auth publishes its public keys, and how we cache them (see JwksKeySource). */
@@ -60,6 +62,8 @@ export interface Config {
   /** Requests per user per minute; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
   readonly trustProxy: boolean;
+  /** How often an idle event stream sends `: keep-alive` (contract §9: at least every 25 s). */
+  readonly eventsKeepAliveMs: number;
 }
 
 /** A setting that stops start-up; the message names it. */
@@ -156,7 +160,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     port: env.PORT,
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     database: databaseUrl
-      ? { kind: 'postgres', url: databaseUrl, poolMax: env.DATABASE_POOL_MAX }
+      ? { kind: 'postgres', url: databaseUrl, directUrl: env.DATABASE_DIRECT_URL, poolMax: env.DATABASE_POOL_MAX }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     dataDir,
     migrateOnStart: env.MIGRATE_ON_START,
@@ -179,5 +183,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL,
     rateLimitPerMinute: env.RATE_LIMIT_MAX,
     trustProxy: env.TRUST_PROXY,
+    eventsKeepAliveMs: Math.round(env.EVENTS_KEEP_ALIVE_SECONDS * 1000),
   } satisfies Config);
 }

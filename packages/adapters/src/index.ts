@@ -14,3 +14,4 @@ export * from './http/http-app.js';
 export * from './http/problem.js';
 export * from './http/task-schemas.js';
 export * from './http/dev-token.js';
+export * from './postgres/postgres-change-signals.js';

@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated user, set by the auth plugin before any /api handler runs. */
     actor: UserId;
+    /** When the caller's token expires (milliseconds since the epoch): an event stream ends then. */
+    tokenExpiresAt: number;
   }
 }
 
@@ -76,6 +78,7 @@ export const authPlugin = fp(
       clockSkewSeconds: options.clockSkewSeconds,
     });
     app.decorateRequest('actor', '' as UserId);
+    app.decorateRequest('tokenExpiresAt', 0);
 
     app.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization;
@@ -94,6 +97,7 @@ export const authPlugin = fp(
       if (!result.ok) return rejectRequest(request, reply, { reason: result.reason, tokenGiven: true });
       request.log.debug({ tokenKind: result.kind }, 'authenticated');
       request.actor = userId(result.userId);
+      request.tokenExpiresAt = result.expiresAt;
     });
   },
   { name: 'auth' },

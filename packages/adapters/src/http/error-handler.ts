@@ -1,4 +1,5 @@
 import { RepositoryUnavailableError, type UseCaseError, type UseCaseErrorCode } from '@todo/application';
+import type { Result } from '@todo/domain';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem, problemTitle, sendProblem, type Problem } from './problem.js';
@@ -13,6 +14,12 @@ export class DomainFailure extends Error {
     this.name = 'DomainFailure';
     this.failure = failure;
   }
+}
+
+/** Hands a success on, or throws the failure for the error handler to map. */
+export function valueOf<T>(result: Result<T, UseCaseError>): T {
+  if (!result.ok) throw new DomainFailure(result.error);
+  return result.value;
 }
 
 /** Every domain error code has exactly one answer; a new code does not compile until it is mapped here. */

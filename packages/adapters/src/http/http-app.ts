@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySensible from '@fastify/sensible';
+import { fastifySSE } from '@fastify/sse';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -9,7 +10,10 @@ import type { TaskUseCases } from '@todo/application';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import { authPlugin, type AuthOptions } from './auth.js';
+import { ChangeSchema } from './change-schemas.js';
 import { errorHandlerPlugin } from './error-handler.js';
+import { EventStreams } from './event-streams.js';
+import { liveRoutes } from './live-routes.js';
 import { problem, problemResponses, ProblemSchema, sendProblem } from './problem.js';
 import { taskRoutes } from './task-routes.js';
 import { TaskSchema } from './task-schemas.js';
@@ -34,10 +38,21 @@ export interface HttpAppOptions {
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
   readonly version: string;
+  readonly events: EventStreamOptions;
+}
+
+export interface EventStreamOptions {
+  /** How often an idle event stream sends a keep-alive comment. */
+  readonly keepAliveMs: number;
+  /** Open event streams per user on this instance; one more is 429. */
+  readonly maxStreamsPerUser: number;
 }
 
 /** The running HTTP application (a Fastify instance): listen, inject, close. */
-export type HttpApp = FastifyInstance;
+export type HttpApp = FastifyInstance & {
+  /** The event streams open now. */
+  readonly openEventStreams: () => number;
+};
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -66,7 +81,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   acceptJsonBodiesOnly(app);
   app.addSchema(ProblemSchema);
   app.addSchema(TaskSchema);
+  app.addSchema(ChangeSchema);
   await app.register(fastifySensible);
+  // Keep-alive comments are the live routes' own (`: keep-alive`, contract §9).
+  await app.register(fastifySSE, { heartbeatInterval: 0 });
+  const streams = new EventStreams(options.events.maxStreamsPerUser);
+  // Streams never end by themselves: end them first, so that closing waits only for ordinary requests.
+  app.addHook('preClose', async () => streams.abortAll());
   await app.register(errorHandlerPlugin);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -91,6 +112,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       tags: [
         { name: 'tasks', description: "The caller's tasks" },
+        { name: 'live', description: "The caller's changes: a feed to sync from, and a live event stream" },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },
@@ -145,11 +167,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       });
       await api.register(taskRoutes, { prefix: '/tasks', useCases: options.useCases, compat: false });
       await api.register(taskRoutes, { prefix: '/:user_id/tasks', useCases: options.useCases, compat: true });
+      const live = { useCases: options.useCases, streams, keepAliveMs: options.events.keepAliveMs };
+      await api.register(liveRoutes, { prefix: '/tasks', compat: false, ...live });
+      await api.register(liveRoutes, { prefix: '/:user_id/tasks', compat: true, ...live });
     },
     { prefix: '/api' },
   );
 
-  return app;
+  return Object.assign(app, { openEventStreams: () => streams.count });
 }
 
 /** The OpenAPI document the app serves at /openapi.json, as YAML (for specs/contracts/openapi.yaml). */

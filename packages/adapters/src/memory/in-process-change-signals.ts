@@ -8,6 +8,10 @@ import type { UserId } from '@todo/domain';
 export class InProcessChangeSignals implements ChangeSignals {
   readonly #followers = new Map<UserId, Set<() => void>>();
 
+  /** Nothing to start or stop: the same lifecycle as the signals that span instances. */
+  start(): void {}
+  async stop(): Promise<void> {}
+
   announce(owner: UserId): void {
     for (const onChange of this.#followers.get(owner) ?? []) onChange();
   }

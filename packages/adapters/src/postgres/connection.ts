@@ -11,6 +11,8 @@ export type DatabaseTarget =
   | {
       readonly kind: 'postgres';
       readonly url: string;
+      /** A connection that bypasses any pooler (Neon's direct URL), for what needs a session of its own: LISTEN. */
+      readonly directUrl?: string | undefined;
       readonly poolMax: number;
       /** Unqualified names resolve here first: lets tests isolate themselves in a schema of their own. */
       readonly searchPath?: string | undefined;
@@ -23,6 +25,8 @@ export type DatabaseTarget =
 
 export interface DatabaseConnection {
   readonly db: Kysely<Database>;
+  /** What it is connected to. */
+  readonly target: DatabaseTarget;
   /** Resolves when the database answers a query; used by the readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +41,7 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
   const db = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
   return {
     db,
+    target,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -27,7 +27,13 @@ export const SESSION_CACHE_AUDIENCE = 'better-auth:session-cache';
 export type TokenKind = 'hmac' | 'cookie-cache' | 'jwks' | 'jwks-cookie-cache';
 
 export type Verification =
-  | { readonly ok: true; readonly userId: string; readonly kind: TokenKind }
+  | {
+      readonly ok: true;
+      readonly userId: string;
+      readonly kind: TokenKind;
+      /** When the token expires (its `exp`, in milliseconds since the epoch): long-lived responses end then. */
+      readonly expiresAt: number;
+    }
   /** `reason` is for the log, never for the caller. */
   | { readonly ok: false; readonly reason: string };
 
@@ -129,7 +135,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     if (typeof id !== 'string' || id.length === 0) return refuse('no user id (sub) in the token');
     if (id.length > MAX_USER_ID_LENGTH) return refuse(`user id longer than ${MAX_USER_ID_LENGTH} characters`);
-    return { ok: true, userId: id, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind };
+    // Both verifiers require `exp`.
+    const expiresAt = Number(payload.exp) * 1000;
+    return { ok: true, userId: id, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind, expiresAt };
   }
 
   async function verify(token: string): Promise<Verification> {
