@@ -96,8 +96,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           if (database === null) throw new Error('no database to keep tasks in');
           return new KyselyTaskRepository(database.db);
         }).singleton(),
+    // The feed is kept by the store that keeps the tasks.
     changes: asFunction(({ database, tasks }: Cradle) => {
-      if (database !== null) return new KyselyTaskChangeFeed(database.db);
+      if (overrides.tasks === undefined) return new KyselyTaskChangeFeed(database!.db);
       const feed = overrides.changes ?? (isChangeFeed(tasks) ? tasks : null);
       if (feed === null) throw new Error('the tasks override keeps no change feed: pass overrides.changes');
       return feed;

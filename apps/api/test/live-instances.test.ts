@@ -1,0 +1,186 @@
+import type { DatabaseConnection, HttpApp } from '@todo/adapters';
+import t, { type Test } from 'tap';
+import { isolatedPglite, isolatedPostgres, skipWithoutPostgres } from '../../../packages/adapters/test/support/databases.js';
+import { listening, openEventStream, type EventStreamReader } from './support/event-stream.js';
+import { bearer, testApp, type TestAppOptions } from './support/test-app.js';
+
+/**
+ * Several instances on one database behave as one (contract §9, §11): a write through any instance reaches the
+ * streams on every instance, and a follower of the feed converges to exactly the list while writers race.
+ */
+
+interface TaskBody {
+  id: number;
+  title: string;
+  completed: boolean;
+}
+type Change = { type: 'upsert'; task: TaskBody } | { type: 'delete'; id: number };
+
+let users = 0;
+const freshUser = () => `fleet-${process.pid}-${++users}`;
+
+const instance = (t: Test, database: DatabaseConnection, options: TestAppOptions = {}) => testApp(t, { ...options, database });
+
+const streams: EventStreamReader[] = [];
+t.afterEach(() => {
+  for (const stream of streams.splice(0)) stream.close();
+});
+
+async function create(base: string, user: string, title: string): Promise<TaskBody> {
+  const response = await fetch(`${base}/api/tasks`, {
+    method: 'POST',
+    headers: { ...bearer(user), 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  });
+  return (await response.json()) as TaskBody;
+}
+
+t.test('on PostgreSQL, a write through one instance reaches a stream on another within a second', { skip: skipWithoutPostgres }, async (t) => {
+  const database = await isolatedPostgres(t);
+  const [writer, reader] = [await instance(t, database), await instance(t, database)];
+  const [writerBase, readerBase] = [await listening(writer), await listening(reader)];
+  const user = freshUser();
+  // The reader's listener needs a moment to start and test itself.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const stream = await openEventStream(`${readerBase}/api/tasks/events`, bearer(user));
+  streams.push(stream);
+  for (let round = 0; round < 5; round++) {
+    const written = Date.now();
+    const task = await create(writerBase, user, `round ${round}`);
+    const event = await stream.next(1000);
+    t.equal((JSON.parse(event.data) as Change & { type: 'upsert' }).task.id, task.id, `round ${round}`);
+    t.ok(Date.now() - written < 1000, `round ${round}: ${Date.now() - written} ms`);
+  }
+});
+
+t.test('on PostgreSQL, with no working listener the streams poll the feed: changes come within 2 s', { skip: skipWithoutPostgres }, async (t) => {
+  const database = await isolatedPostgres(t);
+  // Nothing listens on port 1: the reader's LISTEN connection can never be made.
+  const deaf: DatabaseConnection = {
+    ...database,
+    target: { ...database.target, directUrl: 'postgres://postgres@127.0.0.1:1/test' } as DatabaseConnection['target'],
+  };
+  const [writer, reader] = [await instance(t, database), await instance(t, deaf)];
+  const [writerBase, readerBase] = [await listening(writer), await listening(reader)];
+  const user = freshUser();
+  const stream = await openEventStream(`${readerBase}/api/tasks/events`, bearer(user));
+  streams.push(stream);
+  for (let round = 0; round < 3; round++) {
+    const written = Date.now();
+    const task = await create(writerBase, user, `polled ${round}`);
+    const event = await stream.next(2500);
+    t.equal((JSON.parse(event.data) as Change & { type: 'upsert' }).task.id, task.id);
+    t.ok(Date.now() - written <= 2000, `round ${round}: ${Date.now() - written} ms`);
+  }
+});
+
+/**
+ * Many writers race through every instance while one reader follows the feed page by page and another follows
+ * the event stream: both must end with exactly the tasks the list returns.
+ */
+async function convergence(t: Test, apps: HttpApp[], rounds: number) {
+  const user = freshUser();
+  const headers = bearer(user);
+  const send = (app: HttpApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const seeded: number[] = [];
+  for (let index = 0; index < 10; index++) seeded.push((await send(apps[0]!, 'POST', '/api/tasks', { title: `seed ${index}` })).json<TaskBody>().id);
+
+  // A full sync hands the state and the cursor of one moment: the stream follower starts from both.
+  const start = (await send(apps[0]!, 'GET', '/api/tasks/changes?limit=1000')).json<{ changes: Change[]; cursor: string }>();
+  const streamed = new Map<number, TaskBody>();
+  const applyTo = (target: Map<number, TaskBody>, changes: Change[]) => {
+    for (const change of changes) {
+      if (change.type === 'upsert') target.set(change.task.id, change.task);
+      else target.delete(change.id);
+    }
+  };
+  applyTo(streamed, start.changes);
+  const base = await listening(apps.at(-1)!);
+  const stream = await openEventStream(`${base}/api/tasks/events?since=${encodeURIComponent(start.cursor)}`, headers);
+  streams.push(stream);
+
+  const replica = new Map<number, TaskBody>();
+  const apply = (changes: Change[]) => applyTo(replica, changes);
+  let cursor: string | null = null;
+  const readPage = async (app: HttpApp) => {
+    const page = (await send(app, 'GET', `/api/tasks/changes?limit=7${cursor === null ? '' : `&since=${encodeURIComponent(cursor)}`}`)).json<{
+      changes: Change[];
+      cursor: string;
+      has_more: boolean;
+    }>();
+    apply(page.changes);
+    cursor = page.cursor;
+    return page.has_more;
+  };
+
+  let writing = true;
+  let reads = 0;
+  const reader = (async () => {
+    while (writing) {
+      await readPage(apps[reads++ % apps.length]!);
+      // A client's next request comes through the network: let the event loop serve the others meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })();
+  const ids = [...seeded];
+  const failures: string[] = [];
+  const writers = Array.from({ length: 8 }, async (_, writer) => {
+    for (let round = 0; round < rounds; round++) {
+      const app = apps[(writer + round) % apps.length]!;
+      const id = ids[(writer * 7 + round * 3) % ids.length]!;
+      let response;
+      switch ((writer + round) % 6) {
+        case 0:
+          response = await send(app, 'POST', '/api/tasks', { title: `w${writer} r${round}` });
+          if (response.statusCode === 201) ids.push(response.json<TaskBody>().id);
+          break;
+        case 1:
+          response = await send(app, 'PATCH', `/api/tasks/${id}`, { title: `w${writer} r${round}` });
+          break;
+        case 2:
+          response = await send(app, 'PATCH', `/api/tasks/${id}/complete`);
+          break;
+        case 3:
+          response = await send(app, 'PATCH', '/api/tasks/complete', { ids: ids.slice(-5), completed: round % 2 === 0 });
+          break;
+        case 4:
+          response = await send(app, 'DELETE', `/api/tasks/${id}`);
+          break;
+        default:
+          response = await send(app, 'DELETE', '/api/tasks?status=completed');
+      }
+      if (response.statusCode >= 500) failures.push(`${response.statusCode} ${response.body}`);
+    }
+  });
+  await Promise.all(writers);
+  writing = false;
+  await reader;
+  while (await readPage(apps[0]!));
+
+  const listed = (await send(apps[0]!, 'GET', '/api/tasks?limit=200')).json<TaskBody[]>().sort((a, b) => a.id - b.id);
+  t.same(failures, [], 'no write failed');
+  t.ok(reads > 1, `the feed was read ${reads} times while writers ran`);
+  t.same([...replica.values()].sort((a, b) => a.id - b.id), listed, 'the feed follower ends with exactly the list');
+
+  const sorted = (tasks: Iterable<TaskBody>) => [...tasks].sort((a, b) => a.id - b.id);
+  // Events may still be on their way: wait until the stream agrees, or give up after 5 s and compare anyway.
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; ) {
+    applyTo(streamed, (await stream.collect(100)).map((event) => JSON.parse(event.data) as Change));
+    if (JSON.stringify(sorted(streamed.values())) === JSON.stringify(listed)) break;
+  }
+  t.same(sorted(streamed.values()), listed, 'the event stream follower ends with exactly the list too');
+}
+
+t.test('on PostgreSQL, racing writers through two instances: followers converge to exactly the list', { skip: skipWithoutPostgres }, async (t) => {
+  const database = await isolatedPostgres(t);
+  await convergence(t, [await instance(t, database), await instance(t, database)], 12);
+});
+
+t.test('on PGlite, racing writers: followers converge to exactly the list', async (t) => {
+  await convergence(t, [await instance(t, await isolatedPglite(t))], 8);
+});
+
+t.test('in memory, racing writers: followers converge to exactly the list', async (t) => {
+  await convergence(t, [await testApp(t)], 8);
+});
