@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { DatabaseConnection, HttpApp } from '@todo/adapters';
 import t, { type Test } from 'tap';
 import { isolatedPglite, isolatedPostgres, skipWithoutPostgres } from '../../../packages/adapters/test/support/databases.js';
@@ -96,7 +97,8 @@ async function convergence(t: Test, apps: HttpApp[], rounds: number) {
     }
   };
   applyTo(streamed, start.changes);
-  const base = await listening(apps.at(-1)!);
+  const last = apps.at(-1)!;
+  const base = last.server.listening ? `http://127.0.0.1:${(last.server.address() as AddressInfo).port}` : await listening(last);
   const stream = await openEventStream(`${base}/api/tasks/events?since=${encodeURIComponent(start.cursor)}`, headers);
   streams.push(stream);
 
@@ -123,34 +125,41 @@ async function convergence(t: Test, apps: HttpApp[], rounds: number) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   })();
-  const ids = [...seeded];
   const failures: string[] = [];
+  // Each writer works on tasks of its own, each written only a few times: a write the follower skipped would
+  // not be healed by a later write of the same task, so a gap shows in the end state.
   const writers = Array.from({ length: 8 }, async (_, writer) => {
+    const own: number[] = [seeded[writer % seeded.length]!];
     for (let round = 0; round < rounds; round++) {
       const app = apps[(writer + round) % apps.length]!;
-      const id = ids[(writer * 7 + round * 3) % ids.length]!;
-      let response;
-      switch ((writer + round) % 6) {
+      const id = own[(round * 5 + writer) % own.length];
+      const check = <R extends { statusCode: number; body: string }>(response: R): R => {
+        if (response.statusCode >= 500) failures.push(`${response.statusCode} ${response.body}`);
+        return response;
+      };
+      switch (round % 6) {
         case 0:
-          response = await send(app, 'POST', '/api/tasks', { title: `w${writer} r${round}` });
-          if (response.statusCode === 201) ids.push(response.json<TaskBody>().id);
+        case 3: {
+          const response = check(await send(app, 'POST', '/api/tasks', { title: `w${writer} r${round}` }));
+          if (response.statusCode === 201) own.push(response.json<TaskBody>().id);
           break;
+        }
         case 1:
-          response = await send(app, 'PATCH', `/api/tasks/${id}`, { title: `w${writer} r${round}` });
+          if (id !== undefined) check(await send(app, 'PATCH', `/api/tasks/${id}`, { title: `w${writer} r${round} renamed` }));
           break;
         case 2:
-          response = await send(app, 'PATCH', `/api/tasks/${id}/complete`);
-          break;
-        case 3:
-          response = await send(app, 'PATCH', '/api/tasks/complete', { ids: ids.slice(-5), completed: round % 2 === 0 });
+          if (id !== undefined) check(await send(app, 'PATCH', `/api/tasks/${id}/complete`));
           break;
         case 4:
-          response = await send(app, 'DELETE', `/api/tasks/${id}`);
+          if (id !== undefined) {
+            check(await send(app, 'DELETE', `/api/tasks/${id}`));
+            own.splice(own.indexOf(id), 1);
+          }
           break;
         default:
-          response = await send(app, 'DELETE', '/api/tasks?status=completed');
+          check(await send(app, 'PATCH', '/api/tasks/complete', { ids: own.slice(-2), completed: writer % 2 === 0 }));
+          if (writer === 0) check(await send(app, 'DELETE', '/api/tasks?status=completed'));
       }
-      if (response.statusCode >= 500) failures.push(`${response.statusCode} ${response.body}`);
     }
   });
   await Promise.all(writers);
@@ -174,7 +183,9 @@ async function convergence(t: Test, apps: HttpApp[], rounds: number) {
 
 t.test('on PostgreSQL, racing writers through two instances: followers converge to exactly the list', { skip: skipWithoutPostgres }, async (t) => {
   const database = await isolatedPostgres(t);
-  await convergence(t, [await instance(t, database), await instance(t, database)], 12);
+  const apps = [await instance(t, database), await instance(t, database)];
+  // Several runs, each with a user of its own: a gap is a matter of timing, so give it chances to show.
+  for (let run = 0; run < 3; run++) await t.test(`run ${run + 1}`, (t) => convergence(t, apps, 16));
 });
 
 t.test('on PGlite, racing writers: followers converge to exactly the list', async (t) => {

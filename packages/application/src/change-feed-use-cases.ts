@@ -67,8 +67,10 @@ export function createChangeFeedUseCases({ changes, signals, clock }: ChangeFeed
   const positionAfter = (read: ChangeFeedRead, before: FeedPosition | null): FeedPosition => {
     const last = read.changes.at(-1)?.position;
     if (read.hasMore && last !== undefined) return last;
-    const head = positionAtSeq(read.headSeq);
-    return before !== null && compareFeedPositions(before, head) > 0 ? before : head;
+    return [before, last, positionAtSeq(read.headSeq)].reduce<FeedPosition>(
+      (latest, position) => (position !== null && position !== undefined && compareFeedPositions(position, latest) > 0 ? position : latest),
+      { seq: 0, id: 0 },
+    );
   };
 
   /** The cursor, when the feed can resume from it; `null` when it is malformed, another user's or expired. */
