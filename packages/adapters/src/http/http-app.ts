@@ -8,7 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TaskUseCases } from '@todo/application';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
-import { authPlugin, type AuthOptions } from './auth.js';
+import { createBearerAuthenticator, type BearerAuthenticatorOptions } from '../auth/bearer-authenticator.js';
+import { apiChallenge, authPlugin } from './auth.js';
 import { errorHandlerPlugin } from './error-handler.js';
 import { problem, problemResponses, ProblemSchema, sendProblem } from './problem.js';
 import { taskRoutes } from './task-routes.js';
@@ -23,7 +24,7 @@ export interface RateLimitOptions {
 
 export interface HttpAppOptions {
   readonly useCases: TaskUseCases;
-  readonly auth: AuthOptions;
+  readonly auth: BearerAuthenticatorOptions;
   /** Browser origins allowed to call the API (exact match). */
   readonly corsOrigins: readonly string[];
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */
@@ -127,9 +128,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   );
 
+  const authenticator = createBearerAuthenticator(options.auth);
   await app.register(
     async (api) => {
-      await api.register(authPlugin, options.auth);
+      await api.register(authPlugin, { authenticator, challenge: apiChallenge });
       if (options.rateLimit !== null) {
         await api.register(fastifyRateLimit, {
           max: options.rateLimit.max,
