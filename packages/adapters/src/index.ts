@@ -10,6 +10,6 @@ export * from './auth/jwks-key-source.js';
 export * from './auth/token-verifier.js';
 export * from './http/auth.js';
 export * from './http/http-app.js';
-export * from './http/problem.js';
-export * from './http/task-schemas.js';
+export * from './wire/problem.js';
+export * from './wire/task-schemas.js';
 export * from './http/dev-token.js';

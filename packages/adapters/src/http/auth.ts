@@ -2,7 +2,7 @@ import type { UserId } from '@todo/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { BearerAuthenticator } from '../auth/bearer-authenticator.js';
-import { problem, sendProblem } from './problem.js';
+import { problem, sendProblem } from '../wire/problem.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -11,9 +11,9 @@ import { Type } from 'typebox';
 import { createBearerAuthenticator, type BearerAuthenticatorOptions } from '../auth/bearer-authenticator.js';
 import { apiChallenge, authPlugin } from './auth.js';
 import { errorHandlerPlugin } from './error-handler.js';
-import { problem, problemResponses, ProblemSchema, sendProblem } from './problem.js';
+import { problem, problemResponses, ProblemSchema, sendProblem } from '../wire/problem.js';
 import { taskRoutes } from './task-routes.js';
-import { TaskSchema } from './task-schemas.js';
+import { TaskSchema } from '../wire/task-schemas.js';
 import { acceptJsonBodiesOnly, useStrictValidation } from './validation.js';
 
 export interface RateLimitOptions {

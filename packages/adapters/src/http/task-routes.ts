@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { DomainFailure } from './error-handler.js';
 import { etagOf, expectedVersions, noneMatchFails } from './etag.js';
-import { problemResponses } from './problem.js';
+import { problemResponses } from '../wire/problem.js';
 import {
   BulkCompletionBody,
   ClearedTasks,
@@ -25,7 +25,7 @@ import {
   TaskStatsSchema,
   UpdateTaskBody,
   toTaskResource,
-} from './task-schemas.js';
+} from '../wire/task-schemas.js';
 
 export interface TaskRoutesOptions {
   readonly useCases: TaskUseCases;
