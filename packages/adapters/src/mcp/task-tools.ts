@@ -41,6 +41,7 @@ function tool<Input extends TObject, Output extends TObject>(definition: {
     ...rest,
     inputSchema: input,
     outputSchema: output,
+    // The server calls `run` only with arguments that `input` accepted, which is what `Static<Input>` describes.
     run: run as unknown as TaskTool['run'],
   };
 }
