@@ -99,6 +99,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         audience: config.jwtAudience,
         clockSkewSeconds: config.clockSkewSeconds,
       },
+      authorizationServers: config.betterAuthUrl === null ? [] : [config.betterAuthUrl],
       corsOrigins: config.corsOrigins,
       checkReadiness: async () => {
         await container.cradle.database?.ping();

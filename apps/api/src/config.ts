@@ -52,6 +52,8 @@ export interface Config {
   readonly clockSkewSeconds: number;
   /** `null`: no JWKS, so asymmetric tokens (Better Auth's jwt() plugin) are refused. */
   readonly jwks: JwksConfig | null;
+  /** `BETTER_AUTH_URL` without a trailing slash: where MCP clients are told to get tokens. `null` when unset. */
+  readonly betterAuthUrl: string | null;
   /** Expected `iss`/`aud` of tokens; `null`: not checked. */
   readonly jwtIssuer: string | null;
   readonly jwtAudience: string | null;
@@ -171,6 +173,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
             cooldownMs: Math.round(env.JWKS_REFETCH_COOLDOWN_SECONDS * 1000),
             maxAgeMs: Math.round(env.JWKS_CACHE_MAX_AGE_SECONDS * 1000),
           }),
+    betterAuthUrl: betterAuthUrl === null ? null : betterAuthUrl.href.replace(/\/+$/, ''),
     jwtIssuer: env.JWT_ISSUER ?? betterAuthUrl?.origin ?? null,
     jwtAudience: env.JWT_AUDIENCE ?? betterAuthUrl?.origin ?? null,
     corsOrigins: Object.freeze(

@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { base64url, exportJWK, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import t, { type Test } from 'tap';
-import { JwksKeySource } from '../src/http/auth/jwks-key-source.js';
+import { JwksKeySource } from '../src/auth/jwks-key-source.js';
 import {
   createTokenVerifier,
   HMAC_ALGORITHMS,
@@ -10,7 +10,7 @@ import {
   SESSION_CACHE_TYPE,
   type TokenVerifier,
   type TokenVerifierOptions,
-} from '../src/http/auth/token-verifier.js';
+} from '../src/auth/token-verifier.js';
 import { FakeJwksEndpoint, ManualClock, sign, signHmac, signingKey, signRawEd25519 } from './support/jwks-fixtures.js';
 
 const SECRET = 'unit-test-secret-0123456789-0123456789-abcdef';
@@ -30,8 +30,8 @@ const jwks = new JwksKeySource({
 });
 
 /**
- * HMAC verification as @fastify/jwt does it in the app (signature, HS* only, exp required, skew), on the manual
- * clock. The app-level suites (jwt-attacks, better-auth-tokens) run the real @fastify/jwt path.
+ * HMAC verification as fast-jwt does it in the app (signature, HS* only, exp required, skew), on the manual
+ * clock. The app-level suites (jwt-attacks, better-auth-tokens) run the real fast-jwt path.
  */
 function hmacWith(secret: string): HmacVerifier {
   const key = new TextEncoder().encode(secret);

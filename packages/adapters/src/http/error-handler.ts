@@ -1,8 +1,14 @@
-import { RepositoryUnavailableError, type UseCaseError, type UseCaseErrorCode } from '@todo/application';
+import { RepositoryUnavailableError, type UseCaseError } from '@todo/application';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { problem, problemTitle, sendProblem, type Problem } from './problem.js';
-import { fieldErrors } from './validation.js';
+import { problem, problemTitle, sendProblem, type Problem } from '../wire/problem.js';
+import {
+  databaseUnavailableProblem,
+  invalidFieldsProblem,
+  unexpectedProblem,
+  useCaseProblem,
+} from '../wire/use-case-problems.js';
+import { fieldErrors } from '../wire/validation.js';
 
 /** Carries an expected domain failure from a route to the one place that turns it into HTTP. */
 export class DomainFailure extends Error {
@@ -13,25 +19,6 @@ export class DomainFailure extends Error {
     this.name = 'DomainFailure';
     this.failure = failure;
   }
-}
-
-/** Every domain error code has exactly one answer; a new code does not compile until it is mapped here. */
-const DOMAIN_PROBLEMS = {
-  'task.not_found': () => problem(404, 'task-not-found', 'No such task.'),
-  'task.invalid': (failure) => problem(422, 'validation-failed', 'The request has invalid fields.', failure.issues),
-  'task.version_mismatch': () =>
-    problem(412, 'precondition-failed', 'The task changed since you read it: get it again, then retry with its new ETag.'),
-  'idempotency.key_reused': () =>
-    problem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request body.', [
-      { field: 'idempotency-key', message: 'was already used with a different body' },
-    ]),
-  'idempotency.key_in_flight': () =>
-    problem(409, 'idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed: retry shortly.'),
-} satisfies { [Code in UseCaseErrorCode]: (failure: Extract<UseCaseError, { code: Code }>) => Problem };
-
-function domainProblem(failure: UseCaseError): Problem {
-  const toProblem = DOMAIN_PROBLEMS[failure.code] as (failure: UseCaseError) => Problem;
-  return toProblem(failure);
 }
 
 /** Framework errors a client caused, by Fastify's code. */
@@ -49,15 +36,12 @@ const jsonSyntaxProblem = () =>
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error instanceof DomainFailure) return sendProblem(reply, domainProblem(error.failure));
-      if (error.validation) {
-        const errors = fieldErrors(error.validation, error.validationContext);
-        return sendProblem(reply, problem(422, 'validation-failed', 'The request has invalid fields.', errors));
-      }
+      if (error instanceof DomainFailure) return sendProblem(reply, useCaseProblem(error.failure));
+      if (error.validation) return sendProblem(reply, invalidFieldsProblem(fieldErrors(error.validation, error.validationContext)));
       if (error instanceof RepositoryUnavailableError) {
         request.log.error({ err: error }, 'database unavailable');
         reply.header('retry-after', '5');
-        return sendProblem(reply, problem(503, 'database-unavailable', 'The service cannot reach its database. Try again shortly.'));
+        return sendProblem(reply, databaseUnavailableProblem());
       }
       const known = error.code ? CLIENT_PROBLEMS[error.code] : undefined;
       if (known) return sendProblem(reply, known(error));
@@ -70,7 +54,7 @@ export const errorHandlerPlugin = fp(
       }
       // Unexpected: the log gets everything, tied to the request id; the client gets nothing internal.
       request.log.error({ err: error }, 'unexpected error');
-      return sendProblem(reply, problem(500, 'internal-error', `Something went wrong. Quote request id ${request.id} when reporting it.`));
+      return sendProblem(reply, unexpectedProblem(request.id));
     });
 
     app.setNotFoundHandler((request, reply) =>

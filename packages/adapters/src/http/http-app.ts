@@ -8,11 +8,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TaskUseCases } from '@todo/application';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
-import { authPlugin, type AuthOptions } from './auth.js';
+import { createBearerAuthenticator, type BearerAuthenticatorOptions } from '../auth/bearer-authenticator.js';
+import { MCP_PATH, mcpChallenge, mcpEndpoint, protectedResourceMetadataRoutes } from '../mcp/mcp-endpoint.js';
+import { apiChallenge, authPlugin } from './auth.js';
 import { errorHandlerPlugin } from './error-handler.js';
-import { problem, problemResponses, ProblemSchema, sendProblem } from './problem.js';
+import { problem, problemResponses, ProblemSchema, sendProblem } from '../wire/problem.js';
 import { taskRoutes } from './task-routes.js';
-import { TaskSchema } from './task-schemas.js';
+import { TaskSchema } from '../wire/task-schemas.js';
 import { acceptJsonBodiesOnly, useStrictValidation } from './validation.js';
 
 export interface RateLimitOptions {
@@ -23,7 +25,9 @@ export interface RateLimitOptions {
 
 export interface HttpAppOptions {
   readonly useCases: TaskUseCases;
-  readonly auth: AuthOptions;
+  readonly auth: BearerAuthenticatorOptions;
+  /** Where clients get tokens (Better Auth's URL), as the MCP endpoint's metadata announces it; may be empty. */
+  readonly authorizationServers: readonly string[];
   /** Browser origins allowed to call the API (exact match). */
   readonly corsOrigins: readonly string[];
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */
@@ -43,8 +47,18 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 const CORS_HEADERS = {
   methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-  allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
-  exposedHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+  allowedHeaders: [
+    'Authorization',
+    'Content-Type',
+    'Accept',
+    'If-Match',
+    'If-None-Match',
+    'Idempotency-Key',
+    'X-Request-Id',
+    'Mcp-Protocol-Version',
+  ],
+  // WWW-Authenticate: a browser-based MCP client reads `resource_metadata` from a 401 to find how to get a token.
+  exposedHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'WWW-Authenticate'],
 };
 
 /** The whole HTTP face of the service. It knows the use cases, never the adapters behind them. */
@@ -92,6 +106,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       tags: [
         { name: 'tasks', description: "The caller's tasks" },
         { name: 'operations', description: 'Health and readiness' },
+        {
+          name: 'mcp',
+          description:
+            'AI agents: the MCP endpoint (`POST /mcp`, JSON-RPC over Streamable HTTP, bearer token as for /api; its tools ' +
+            'are described in specs/api/mcp.md) and its discovery document.',
+        },
       ],
     },
     refResolver: {
@@ -127,27 +147,42 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   );
 
-  await app.register(
-    async (api) => {
-      await api.register(authPlugin, options.auth);
-      if (options.rateLimit !== null) {
-        await api.register(fastifyRateLimit, {
-          max: options.rateLimit.max,
-          timeWindow: options.rateLimit.windowMs,
-          // After authentication, so that the limit is per user rather than per shared IP address.
-          hook: 'preHandler',
-          keyGenerator: (request) => request.actor || request.ip,
-        });
-      }
-      api.addHook('onSend', async (_request, reply) => {
-        // Per-user data: never stored by shared caches; browsers revalidate with the ETag.
-        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-cache');
+  await app.register(protectedResourceMetadataRoutes, { authorizationServers: options.authorizationServers });
+
+  // One authenticator decides who the caller is, for the REST API and the MCP endpoint alike; each scope answers
+  // a refusal with its own challenge.
+  const authenticator = createBearerAuthenticator(options.auth);
+  await app.register(async (users) => {
+    if (options.rateLimit !== null) {
+      // One budget per user, whichever of /api and /mcp the requests go to.
+      await users.register(fastifyRateLimit, {
+        max: options.rateLimit.max,
+        timeWindow: options.rateLimit.windowMs,
+        // After authentication, so that the limit is per user rather than per shared IP address.
+        hook: 'preHandler',
+        keyGenerator: (request) => request.actor || request.ip,
       });
-      await api.register(taskRoutes, { prefix: '/tasks', useCases: options.useCases, compat: false });
-      await api.register(taskRoutes, { prefix: '/:user_id/tasks', useCases: options.useCases, compat: true });
-    },
-    { prefix: '/api' },
-  );
+    }
+    users.addHook('onSend', async (_request, reply) => {
+      // Per-user data: never stored by shared caches; browsers revalidate with the ETag.
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-cache');
+    });
+    await users.register(
+      async (api) => {
+        await api.register(authPlugin, { authenticator, challenge: apiChallenge });
+        await api.register(taskRoutes, { prefix: '/tasks', useCases: options.useCases, compat: false });
+        await api.register(taskRoutes, { prefix: '/:user_id/tasks', useCases: options.useCases, compat: true });
+      },
+      { prefix: '/api' },
+    );
+    await users.register(
+      async (mcp) => {
+        await mcp.register(authPlugin, { authenticator, challenge: mcpChallenge });
+        await mcp.register(mcpEndpoint, { useCases: options.useCases, version: options.version });
+      },
+      { prefix: MCP_PATH },
+    );
+  });
 
   return app;
 }

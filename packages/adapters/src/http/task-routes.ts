@@ -1,11 +1,11 @@
 import type { TaskUseCases, UseCaseError } from '@todo/application';
-import type { Result, Task, TaskChangesDraft, TaskId } from '@todo/domain';
+import type { Result, Task, TaskId } from '@todo/domain';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { DomainFailure } from './error-handler.js';
 import { etagOf, expectedVersions, noneMatchFails } from './etag.js';
-import { problemResponses } from './problem.js';
+import { problemResponses } from '../wire/problem.js';
 import {
   BulkCompletionBody,
   ClearedTasks,
@@ -24,8 +24,9 @@ import {
   TaskIdParams,
   TaskStatsSchema,
   UpdateTaskBody,
+  draftOf,
   toTaskResource,
-} from './task-schemas.js';
+} from '../wire/task-schemas.js';
 
 export interface TaskRoutesOptions {
   readonly useCases: TaskUseCases;
@@ -70,21 +71,6 @@ function nextPageLink(request: FastifyRequest, cursor: string): string {
   const params = new URLSearchParams(query);
   params.set('cursor', cursor);
   return `<${path}?${params.toString()}>; rel="next"`;
-}
-
-interface TaskFieldsBody {
-  readonly title?: string;
-  readonly description?: string | null;
-  readonly completed?: boolean;
-  readonly priority?: string;
-  readonly tags?: string[];
-  readonly due_date?: string | null;
-}
-
-/** The wire's snake_case body as the domain's draft. */
-function draftOf<Body extends TaskFieldsBody>(body: Body): TaskChangesDraft & Pick<Body, 'title'> {
-  const { due_date: dueDate, ...fields } = body;
-  return { ...fields, dueDate };
 }
 
 /**

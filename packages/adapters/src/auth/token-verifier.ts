@@ -48,7 +48,7 @@ export interface PublicKeySource {
 export type HmacVerifier = (token: string) => Promise<JWTPayload>;
 
 export interface TokenVerifierOptions {
-  /** Checks HS256/384/512 tokens against `BETTER_AUTH_SECRET` (the auth plugin uses @fastify/jwt). `null`: every HMAC token is refused. */
+  /** Checks HS256/384/512 tokens against `BETTER_AUTH_SECRET` (the bearer authenticator uses fast-jwt). `null`: every HMAC token is refused. */
   readonly hmac: HmacVerifier | null;
   /** Better Auth's JWKS. `null`: every asymmetric token is refused. */
   readonly jwks: PublicKeySource | null;
@@ -74,7 +74,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The one verifier of bearer tokens (framework-agnostic; the Fastify auth plugin calls it). The algorithm in the
+ * The one verifier of bearer tokens (framework-agnostic; the bearer authenticator calls it). The algorithm in the
  * header only selects which of our keys to try: HS* can only meet the shared secret, asymmetric algorithms only
  * the JWKS keys of the matching type, anything else (`none` included) is refused.
  */

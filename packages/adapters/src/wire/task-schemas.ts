@@ -7,7 +7,15 @@ import {
   TASK_SORT_KEYS,
   TASK_STATUS_FILTERS,
 } from '@todo/application';
-import { DESCRIPTION_MAX_LENGTH, MAX_TAGS, PRIORITIES, TAG_MAX_LENGTH, TITLE_MAX_LENGTH, type Task } from '@todo/domain';
+import {
+  DESCRIPTION_MAX_LENGTH,
+  MAX_TAGS,
+  PRIORITIES,
+  TAG_MAX_LENGTH,
+  TITLE_MAX_LENGTH,
+  type Task,
+  type TaskChangesDraft,
+} from '@todo/domain';
 import { Type, type Static } from 'typebox';
 
 // The length rule applies after trimming, so the domain checks it; the schema only checks the type.
@@ -78,6 +86,21 @@ export const toTaskResource = (task: Task): TaskResource => ({
   created_at: task.createdAt.toISOString(),
   updated_at: task.updatedAt.toISOString(),
 });
+
+export interface TaskFieldsBody {
+  readonly title?: string;
+  readonly description?: string | null;
+  readonly completed?: boolean;
+  readonly priority?: string;
+  readonly tags?: string[];
+  readonly due_date?: string | null;
+}
+
+/** The wire's snake_case body as the domain's draft. */
+export function draftOf<Body extends TaskFieldsBody>(body: Body): TaskChangesDraft & Pick<Body, 'title'> {
+  const { due_date: dueDate, ...fields } = body;
+  return { ...fields, dueDate };
+}
 
 const optionalFields = {
   description: Type.Optional(Description),
