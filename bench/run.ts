@@ -3,7 +3,7 @@
  *
  *   pnpm bench [--duration 6] [--rounds 3] [--connections 50] [--warmup 2] [--users 100] [--tasks-per-user 100]
  *              [--scenarios list,get,create,update,mixed] [--targets service,baseline] [--pool-max 10]
- *              [--no-build] [--cpu-prof DIR]
+ *              [--no-build] [--cpu-prof DIR]   (DIR/service.cpuprofile, DIR/baseline.cpuprofile: see pnpm bench:profile)
  *
  * Builds both, recreates the `public` schema of BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench,
  * created when missing), migrates it with the built service's migrate CLI, seeds users × tasks, starts both servers
@@ -139,10 +139,11 @@ function serverSpecs(options: Options, secret: string, ports: Record<TargetName,
     BETTER_AUTH_SECRET: secret,
     DATABASE_POOL_MAX: String(options.poolMax),
   };
-  const profile = options.cpuProfileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
+  const profile = (target: TargetName) =>
+    options.cpuProfileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${target}.cpuprofile`];
   return {
     service: {
-      args: [...profile, resolve(ROOT, 'apps/api/dist/main.js')],
+      args: [...profile('service'), resolve(ROOT, 'apps/api/dist/main.js')],
       env: {
         ...common,
         PORT: String(ports.service),
@@ -152,7 +153,7 @@ function serverSpecs(options: Options, secret: string, ports: Record<TargetName,
       },
     },
     baseline: {
-      args: [resolve(ROOT, 'bench/baseline/dist/server.js')],
+      args: [...profile('baseline'), resolve(ROOT, 'bench/baseline/dist/server.js')],
       env: { ...common, PORT: String(ports.baseline), DATABASE_URL: withApplicationName(options.databaseUrl, APPLICATION_NAMES.baseline) },
     },
   };
@@ -278,6 +279,7 @@ async function main(): Promise<void> {
 
     const measureDatabase = isLocal(options.databaseUrl);
     const runs: RunMeasurement[] = [];
+    const served: Record<TargetName, number> = { service: 0, baseline: 0 };
     let dirty = true;
     for (const scenario of options.scenarios) {
       for (let round = 0; round < options.rounds; round++) {
@@ -293,7 +295,7 @@ async function main(): Promise<void> {
           }
           if (dirty) await removeTasksAfter(admin, seeded.lastSeededId);
           const load = { url: server.baseUrl, connections: options.connections, requests: [{ setupRequest: requestSetup(scenario, workload) }] };
-          if (options.warmup > 0) await autocannon({ ...load, duration: options.warmup });
+          if (options.warmup > 0) served[target] += (await autocannon({ ...load, duration: options.warmup })).requests.total;
           const databaseBefore = measureDatabase ? await backendCpu(admin, APPLICATION_NAMES[target]) : null;
           const cpuBefore = cpuSecondsOf(server.pid);
           const rss = sampleRss(server.pid);
@@ -319,6 +321,7 @@ async function main(): Promise<void> {
             peakRssBytes,
           };
           runs.push(measurement);
+          served[target] += result.requests.total;
           log(
             `${scenario} round ${round + 1}/${options.rounds} ${target}: ${Math.round(measurement.requestsPerSecond)} req/s, ` +
               `p50 ${measurement.p50Ms} ms, p99 ${measurement.p99Ms} ms${measurement.non2xx + measurement.errors > 0 ? `, ${measurement.non2xx} non-2xx, ${measurement.errors} errors` : ''}`,
@@ -328,6 +331,15 @@ async function main(): Promise<void> {
     }
 
     for (const [target, server] of servers) processes[target] = { ...processes[target], peakRssBytes: memoryOf(server.pid, 'VmHWM') };
+    if (options.cpuProfileDir !== null) {
+      for (const [target, server] of servers) {
+        log(
+          `${target}: ${options.cpuProfileDir}/${target}.cpuprofile covers ${served[target]} requests (warm-up included) after ` +
+            `${Math.round(server.startupMs)} ms of start-up: pnpm bench:profile ${options.cpuProfileDir}/${target}.cpuprofile ` +
+            `--skip-ms ${Math.round(server.startupMs)} --requests ${served[target]}`,
+        );
+      }
+    }
 
     const cpu = cpus();
     console.log(`## Results (${startedAt.toISOString()})\n`);
@@ -346,7 +358,7 @@ Settings:
 - load: ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s of warm-up, ${options.rounds} round(s), targets alternating; each request picks one of ${options.users} users' HS256 tokens
 - scenarios: ${options.scenarios.map((scenario) => `${scenario} = ${SCENARIO_DESCRIPTIONS[scenario]}`).join('; ')}
 - mixed: ${JSON.stringify(MIXED_SHARES)}
-- servers: NODE_ENV=production, LOG_LEVEL=warn, ${options.poolMax} PostgreSQL connections each; service: node apps/api/dist/main.js, RATE_LIMIT_MAX=0${options.cpuProfileDir === null ? '' : `, --cpu-prof into ${options.cpuProfileDir}`}; baseline: node bench/baseline/dist/server.js
+- servers: NODE_ENV=production, LOG_LEVEL=warn, ${options.poolMax} PostgreSQL connections each; service: node apps/api/dist/main.js, RATE_LIMIT_MAX=0; baseline: node bench/baseline/dist/server.js${options.cpuProfileDir === null ? '' : `; both under --cpu-prof, profiles in ${options.cpuProfileDir}/<target>.cpuprofile`}
 - figures: req/s, p50 and p99 are medians over the rounds; CPU per request is the process's (or its PostgreSQL backends') utime+stime over all rounds divided by all requests; ratios are service ÷ baseline (above 1 is better for req/s, worse for the rest)`);
   } finally {
     await Promise.all([...servers.values()].map((server) => stopChild(server.child)));
