@@ -220,6 +220,7 @@ async function checkParity(service: StartedServer, baseline: StartedServer, toke
 async function main(): Promise<void> {
   const options = parseOptions();
   const startedAt = new Date();
+  const loadAtStart = loadavg();
   const servers = new Map<TargetName, StartedServer>();
   stopChildrenOnSignals(() => log('interrupted: stopping the servers'));
 
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
     if (notes.length > 0) console.log(`\nCaveats:\n${notes.map((note) => `- ${note}`).join('\n')}`);
     console.log(`
 Settings:
-- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, load average at start ${loadavg().map((load) => load.toFixed(2)).join(' ')}
+- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, load average at start ${loadAtStart.map((load) => load.toFixed(2)).join(' ')}
 - Node ${process.version}, PostgreSQL ${versionRows[0]?.server_version ?? '?'}, autocannon 9.0.0 in the harness process
 - data: ${options.users} users × ${options.tasksPerUser} tasks (seeded, VACUUM ANALYZE), reset to the seed before each run after one that wrote
 - load: ${options.connections} connections, ${options.duration} s per run after ${options.warmup} s of warm-up, ${options.rounds} round(s), targets alternating; each request picks one of ${options.users} users' HS256 tokens
