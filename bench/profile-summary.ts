@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:profile <file.cpuprofile> [--skip-ms 0] [--requests N] [--top 25]`: where a V8 CPU profile (`node --cpu-prof`,
+ * `pnpm bench:profile <file.cpuprofile> [--skip-ms 0] [--until-ms N] [--requests N] [--ignore writev] [--top 25]`: where a V8 CPU profile (`node --cpu-prof`,
  * e.g. from `pnpm bench --targets service --cpu-prof DIR`) spends its time, without a GUI.
  *
  * Prints, as shares of the busy (non-idle) time:
@@ -8,8 +8,12 @@
  *   (JSON.parse called by pg counts for pg), which answers "which library's work is this";
  * - by package, inclusive: time with the package anywhere on the stack (a sample counts once per package);
  * - the top functions by self time, and by inclusive time.
- * `--skip-ms` leaves out the first milliseconds of the profile (start-up), as measured by the bench's start-up time;
- * `--requests` (how many requests the profile covers, which `pnpm bench --cpu-prof` prints) adds a µs/request column.
+ * `--skip-ms` leaves out the first milliseconds of the profile (start-up), as measured by the bench's start-up time,
+ * and `--until-ms` the rest after that point (`--until-ms <start-up>` alone shows the start-up);
+ * `--requests` (how many requests the profile covers, which `pnpm bench --cpu-prof` prints) adds a µs/request column;
+ * `--ignore` leaves out samples whose innermost frame is that function (comma list). V8 samples wall time while
+ * JavaScript runs: on a busy machine, time descheduled inside a syscall (`writev`, the socket writes) swells
+ * with the neighbours' load, and ignoring it compares the rest like for like.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,16 +40,24 @@ interface CpuProfile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'skip-ms': { type: 'string', default: '0' }, requests: { type: 'string' }, top: { type: 'string', default: '25' } },
+  options: {
+    'skip-ms': { type: 'string', default: '0' },
+    'until-ms': { type: 'string' },
+    requests: { type: 'string' },
+    ignore: { type: 'string', default: '' },
+    top: { type: 'string', default: '25' },
+  },
 });
 const file = positionals[0];
 if (file === undefined) {
-  console.error('usage: pnpm bench:profile <file.cpuprofile> [--skip-ms N] [--requests N] [--top N]');
+  console.error('usage: pnpm bench:profile <file.cpuprofile> [--skip-ms N] [--until-ms N] [--requests N] [--ignore writev] [--top N]');
   process.exit(2);
 }
 const skipMicroseconds = Number(values['skip-ms']) * 1000;
+const untilMicroseconds = values['until-ms'] === undefined ? Number.POSITIVE_INFINITY : Number(values['until-ms']) * 1000;
 const top = Number(values.top);
 const requests = values.requests === undefined ? null : Number(values.requests);
+const ignored = new Set(values.ignore.split(',').filter(Boolean));
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -102,15 +114,20 @@ const add = (totals: Map<string, number>, key: string, time: number) => totals.s
 let elapsed = 0;
 let busy = 0;
 let idle = 0;
+let ignoredTime = 0;
 profile.samples.forEach((sample, index) => {
   // timeDeltas[i] is the time since the previous sample: the time sample i stands for.
   const time = profile.timeDeltas[index] ?? 0;
   elapsed += time;
-  if (elapsed < skipMicroseconds) return;
+  if (elapsed < skipMicroseconds || elapsed > untilMicroseconds) return;
   const leaf = nodes.get(sample);
   if (leaf === undefined) return;
   if (leaf.callFrame.functionName === '(idle)') {
     idle += time;
+    return;
+  }
+  if (ignored.has(leaf.callFrame.functionName)) {
+    ignoredTime += time;
     return;
   }
   busy += time;
@@ -138,7 +155,9 @@ function print(title: string, totals: Map<string, number>, limit: number): void 
 console.log(`## ${file}`);
 console.log(
   `\nbusy ${Math.round(busy / 1000)} ms, idle ${Math.round(idle / 1000)} ms` +
-    `${skipMicroseconds > 0 ? ` (after skipping the first ${values['skip-ms']} ms)` : ''}, ${profile.samples.length} samples` +
+    `${ignored.size > 0 ? `, ignored ${Math.round(ignoredTime / 1000)} ms in ${[...ignored].join(', ')}` : ''}` +
+    `${skipMicroseconds > 0 ? ` (after skipping the first ${values['skip-ms']} ms)` : ''}` +
+    `${values['until-ms'] === undefined ? '' : ` (up to ${values['until-ms']} ms)`}, ${profile.samples.length} samples` +
     `${requests === null ? '' : `, ${requests} requests: ${(busy / requests).toFixed(0)} µs of busy time per request`}`,
 );
 print('Packages, self time', selfByPackage, top);
