@@ -8,6 +8,7 @@ import {
   openDatabase,
   type DatabaseConnection,
   type HttpApp,
+  type MigrationReport,
 } from '@todo/adapters';
 import {
   createTaskUseCases,
@@ -44,8 +45,23 @@ const systemClock: Clock = {
   now: () => new Date(),
 };
 
-export function connectDatabase(config: Config, onIdleError?: (error: Error) => void): Promise<DatabaseConnection> {
-  return openDatabase(config.database, onIdleError ? { onIdleError } : {});
+/** The connection requests use. */
+export function connectDatabase(config: Config, onConnectionError?: (error: Error) => void): Promise<DatabaseConnection> {
+  return openDatabase(config.database, onConnectionError ? { onConnectionError } : {});
+}
+
+/**
+ * Applies the migrations over a connection of their own, with no statement timeout: a migration may take
+ * minutes, and waits for other instances' migration lock. PGlite is one connection: its migrations run on it.
+ */
+export async function migrateDatabase(config: Config, requests: DatabaseConnection): Promise<MigrationReport> {
+  if (config.database.kind !== 'postgres') return migrateToLatest(requests.db);
+  const session = await openDatabase({ kind: 'postgres', url: config.database.url, poolMax: 1 }, { queryTimeoutMs: null });
+  try {
+    return await migrateToLatest(session.db);
+  } finally {
+    await session.close();
+  }
 }
 
 /**
@@ -53,12 +69,18 @@ export function connectDatabase(config: Config, onIdleError?: (error: Error) => 
  * container, so tests can build many apps side by side; closing the app disposes of it.
  */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<HttpApp> {
-  const database = overrides.database ?? (overrides.tasks ? null : await connectDatabase(config));
+  let app: HttpApp | undefined;
+  const database =
+    overrides.database ??
+    (overrides.tasks
+      ? null
+      : await connectDatabase(config, (error) =>
+          app?.log.warn({ err: error }, 'a database connection failed; the pool opens a new one when needed'),
+        ));
   const owned = overrides.database === undefined && database !== null;
   // With no key source at all (development), a generated secret lets `pnpm token` work. With only a JWKS
   // configured, HMAC tokens stay refused: nobody has a secret to sign them with.
   const devSecret = config.authSecret === null && config.jwks === null ? await developmentSecret(config.dataDir) : null;
-  let app: HttpApp | undefined;
   const jwks =
     config.jwks === null
       ? null
@@ -89,7 +111,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   try {
-    if (database !== null && config.migrateOnStart) await migrateToLatest(database.db);
+    if (database !== null && config.migrateOnStart) await migrateDatabase(config, database);
     app = await createHttpApp({
       useCases: container.cradle.taskUseCases,
       auth: {

@@ -4,6 +4,7 @@ import {
   KyselyTaskRepository,
   migrateToLatest,
   openDatabase,
+  type ConnectionOptions,
   type DatabaseConnection,
 } from '../../src/index.js';
 
@@ -15,19 +16,37 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-/** A migrated PostgreSQL schema of this test file's own, dropped when the test ends. */
-export async function isolatedPostgres(t: Teardown): Promise<DatabaseConnection> {
+const requireTestDatabaseUrl = (): string => {
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  return TEST_DATABASE_URL;
+};
+
+/**
+ * Migrations run as in production: over a connection of their own, with no statement timeout (other test files
+ * migrating at the same time hold Kysely's migration lock for a while).
+ */
+async function migrate(url: string, searchPath?: string): Promise<void> {
+  const session = await openDatabase({ kind: 'postgres', url, poolMax: 1, searchPath }, { queryTimeoutMs: null });
+  try {
+    await migrateToLatest(session.db);
+  } finally {
+    await session.close();
+  }
+}
+
+/** A migrated PostgreSQL schema of this test file's own, dropped when the test ends. */
+export async function isolatedPostgres(t: Teardown, options: ConnectionOptions = {}): Promise<DatabaseConnection> {
+  const url = requireTestDatabaseUrl();
   const schema = `test_${randomUUID().replaceAll('-', '')}`;
-  const admin = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, poolMax: 1 });
+  const admin = await openDatabase({ kind: 'postgres', url, poolMax: 1 }, { queryTimeoutMs: null });
   await admin.db.schema.createSchema(schema).execute();
-  const connection = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, poolMax: 5, searchPath: schema });
+  const connection = await openDatabase({ kind: 'postgres', url, poolMax: 5, searchPath: schema }, options);
   t.teardown(async () => {
     await connection.close();
     await admin.db.schema.dropSchema(schema).cascade().execute();
     await admin.close();
   });
-  await migrateToLatest(connection.db);
+  await migrate(url, schema);
   return connection;
 }
 
