@@ -2,6 +2,7 @@ import { createServer, type Socket } from 'node:net';
 import { RepositoryUnavailableError, type TaskListQuery } from '@todo/application';
 import type { TaskId } from '@todo/domain';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import pg from 'pg';
 import t, { type Test } from 'tap';
 import {
   DATABASE_TIMEOUTS,
@@ -12,8 +13,9 @@ import {
   type DatabaseConnection,
 } from '../src/index.js';
 import type { Database } from '../src/postgres/database.js';
-import { isolatedPostgres, skipWithoutPostgres, TEST_DATABASE_URL } from './support/databases.js';
+import { isolatedPostgres, scratchDatabase, skipWithoutPostgres, TEST_DATABASE_URL } from './support/databases.js';
 import { freePort } from './support/free-port.js';
+import { sharedPgBouncer } from './support/pgbouncer.js';
 import { freshOwner, newTask } from './support/task-repository-contract.js';
 
 /**
@@ -215,5 +217,22 @@ t.test('terminated connections', { skip: skipWithoutPostgres }, async (t) => {
     t.equal(waitingAfter, 0, 'no backend still waits on behalf of the abandoned transaction');
     const retry = await store.claim(request, { now: new Date(now.getTime() + 10_001), leaseUntil: new Date(now.getTime() + 20_000), expiresAt: new Date(now.getTime() + 86_400_000) });
     t.ok(retry.claimed, 'once the lease ran out, a retry takes the key over');
+  });
+});
+
+t.test('through PgBouncer in transaction mode (Neon\'s pooler)', { skip: skipWithoutPostgres }, async (t) => {
+  const bouncer = await sharedPgBouncer(TEST_DATABASE_URL!);
+  const database = await scratchDatabase(t);
+
+  t.test('the pooler refuses statement_timeout as a startup parameter, as pg.Pool would send it', async (t) => {
+    const pool = new pg.Pool({ connectionString: bouncer.url(database.name), statement_timeout: 15_000, max: 1 });
+    t.teardown(() => pool.end());
+    await t.rejects(pool.query('select 1'), { message: /unsupported startup parameter: statement_timeout/ });
+  });
+
+  t.test('the service\'s pool connects through it', async (t) => {
+    const connection = await openDatabase({ kind: 'postgres', url: bouncer.url(database.name), poolMax: 2 });
+    t.teardown(() => connection.close());
+    await t.resolves(connection.ping());
   });
 });
