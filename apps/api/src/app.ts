@@ -18,7 +18,7 @@ import {
   type TaskUseCases,
 } from '@todo/application';
 import { asFunction, asValue, createContainer, InjectionMode } from 'awilix';
-import type { Config } from './config.js';
+import { sessionUrlOf, type Config } from './config.js';
 import { developmentSecret } from './dev-secret.js';
 
 const VERSION = '0.1.0';
@@ -45,22 +45,33 @@ const systemClock: Clock = {
   now: () => new Date(),
 };
 
-/** The connection requests use. */
+/** The connection requests use: `DATABASE_URL`, which may be a pooler in transaction mode. */
 export function connectDatabase(config: Config, onConnectionError?: (error: Error) => void): Promise<DatabaseConnection> {
   return openDatabase(config.database, onConnectionError ? { onConnectionError } : {});
 }
 
 /**
- * Applies the migrations over a connection of their own, with no statement timeout: a migration may take
- * minutes, and waits for other instances' migration lock. PGlite is one connection: its migrations run on it.
+ * Applies the migrations over a connection of their own: `DATABASE_DIRECT_URL` when set, because Kysely's
+ * migrator holds a session-level advisory lock across statements, which a pooler in transaction mode would leave
+ * behind on whichever server connection took it. No statement timeout: a migration may take minutes, and waits
+ * for other instances' migration lock. PGlite is one connection: its migrations run on it.
  */
 export async function migrateDatabase(config: Config, requests: DatabaseConnection): Promise<MigrationReport> {
   if (config.database.kind !== 'postgres') return migrateToLatest(requests.db);
-  const session = await openDatabase({ kind: 'postgres', url: config.database.url, poolMax: 1 }, { queryTimeoutMs: null });
+  const session = await openDatabase({ kind: 'postgres', url: sessionUrlOf(config.database), poolMax: 1 }, { queryTimeoutMs: null });
   try {
     return await migrateToLatest(session.db);
   } finally {
     await session.close();
+  }
+}
+
+/** Neon names its pooled endpoints `<endpoint>-pooler.<region>…`. */
+function looksLikeNeonPooler(url: string): boolean {
+  try {
+    return new URL(url).hostname.split('.')[0]!.endsWith('-pooler');
+  } catch {
+    return false;
   }
 }
 
@@ -136,6 +147,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       app.log.warn(
         { secretFile: devSecret.path },
         'BETTER_AUTH_SECRET is not set: using a development secret. Get a token with `pnpm token <user-id>`.',
+      );
+    }
+    if (config.database.kind === 'postgres' && config.database.directUrl === null && looksLikeNeonPooler(config.database.url)) {
+      app.log.warn(
+        'DATABASE_URL is Neon\'s pooler and DATABASE_DIRECT_URL is not set: migrations and anything that needs a session ' +
+          'of its own go through the pooler. Set DATABASE_DIRECT_URL to the same URL without "-pooler" in the host.',
       );
     }
     if (config.jwks !== null && (config.jwtIssuer === null || config.jwtAudience === null)) {
