@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import t from 'tap';
 import { freePort } from '../../../packages/adapters/test/support/free-port.js';
-import { serverBinaries, startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
+import { serverBinaries, startPrivatePostgres } from './support/private-postgres.js';
 import { bearer, TEST_SECRET } from './support/test-app.js';
 
 /**
@@ -68,11 +68,11 @@ async function timed(url: string, init: RequestInit = {}) {
   }
 }
 
-/** The backends of `pids` (or, with none given, of the service) once `condition` holds for at least `least` of them. */
-async function backends(postgres: PrivatePostgres, where: string, least: number, withinMs: number, values: unknown[] = []): Promise<number[]> {
+/** The backends for which `where` holds, once there are at least `least` of them (or `withinMs` has passed). */
+async function backends(admin: pg.Client, where: string, least: number, withinMs: number, values: unknown[] = []): Promise<number[]> {
   const until = Date.now() + withinMs;
   for (;;) {
-    const rows = await postgres.query<{ pid: number }>(`select pid from pg_stat_activity where ${where}`, values);
+    const { rows } = await admin.query<{ pid: number }>(`select pid from pg_stat_activity where ${where}`, values);
     if (rows.length >= least || Date.now() > until) return rows.map((row) => row.pid);
     await sleep(10);
   }
@@ -147,21 +147,22 @@ t.test('the database goes away under load and comes back', { skip: serverBinarie
   // create transaction (a lock on tasks), make commits wait for a standby that does not exist, let them commit,
   // then terminate those connections: each of these writes is stored, yet its request saw its connection die.
   mark('commit lost');
-  const lockHolder = new pg.Client({ connectionString: postgres.url });
-  await lockHolder.connect();
+  const [admin, lockHolder] = [new pg.Client({ connectionString: postgres.url }), new pg.Client({ connectionString: postgres.url })];
+  await Promise.all([admin.connect(), lockHolder.connect()]);
+  // Written now, applied by the reload below: the creates must not wait for the lock longer than their 2 s timeout.
+  await admin.query(`alter system set synchronous_standby_names = 'nobody_is_listening'`);
   await lockHolder.query('begin');
   await lockHolder.query('lock table tasks in exclusive mode');
   const holderPid = (await lockHolder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-  const waiting = await backends(postgres, `$1 = any(pg_blocking_pids(pid))`, 3, 1000, [holderPid]);
+  const waiting = await backends(admin, `$1 = any(pg_blocking_pids(pid))`, 3, 500, [holderPid]);
   t.ok(waiting.length >= 1, `creates wait inside their transaction (${waiting.length})`);
-  await postgres.query(`alter system set synchronous_standby_names = 'nobody_is_listening'`);
-  await postgres.query('select pg_reload_conf()');
+  await admin.query('select pg_reload_conf()');
   await sleep(100);
   await lockHolder.query('rollback');
   await lockHolder.end();
-  const atCommit = await backends(postgres, `wait_event = 'SyncRep' and pid = any($1)`, waiting.length, 1000, [waiting]);
+  const atCommit = await backends(admin, `wait_event = 'SyncRep' and pid = any($1)`, waiting.length, 1000, [waiting]);
   t.ok(atCommit.length >= 1, `${atCommit.length} of them committed and wait for the standby`);
-  await postgres.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [atCommit]);
+  await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [atCommit]);
 
   // 2. A database that stops answering: every write now waits at COMMIT, until the client gives up.
   mark('stalled');
@@ -169,9 +170,10 @@ t.test('the database goes away under load and comes back', { skip: serverBinarie
 
   // 3. The server goes away: every connection of the service is terminated, then the server stops like a crash.
   mark('terminated');
-  await postgres.query('alter system reset synchronous_standby_names');
-  await postgres.query('select pg_reload_conf()');
-  await postgres.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'todo-api'`);
+  await admin.query('alter system reset synchronous_standby_names');
+  await admin.query('select pg_reload_conf()');
+  await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'todo-api'`);
+  await admin.end();
   await postgres.stop();
   mark('down');
   await sleep(300);
