@@ -8,6 +8,7 @@ import {
   openDatabase,
   type DatabaseConnection,
   type HttpApp,
+  type MigrationReport,
 } from '@todo/adapters';
 import {
   createTaskUseCases,
@@ -17,7 +18,7 @@ import {
   type TaskUseCases,
 } from '@todo/application';
 import { asFunction, asValue, createContainer, InjectionMode } from 'awilix';
-import type { Config } from './config.js';
+import { sessionUrlOf, type Config } from './config.js';
 import { developmentSecret } from './dev-secret.js';
 
 const VERSION = '0.1.0';
@@ -44,8 +45,34 @@ const systemClock: Clock = {
   now: () => new Date(),
 };
 
-export function connectDatabase(config: Config, onIdleError?: (error: Error) => void): Promise<DatabaseConnection> {
-  return openDatabase(config.database, onIdleError ? { onIdleError } : {});
+/** The connection requests use: `DATABASE_URL`, which may be a pooler in transaction mode. */
+export function connectDatabase(config: Config, onConnectionError?: (error: Error) => void): Promise<DatabaseConnection> {
+  return openDatabase(config.database, onConnectionError ? { onConnectionError } : {});
+}
+
+/**
+ * Applies the migrations over a connection of their own: `DATABASE_DIRECT_URL` when set, because Kysely's
+ * migrator holds a session-level advisory lock across statements, which a pooler in transaction mode would leave
+ * behind on whichever server connection took it. No statement timeout: a migration may take minutes, and waits
+ * for other instances' migration lock. PGlite is one connection: its migrations run on it.
+ */
+export async function migrateDatabase(config: Config, requests: DatabaseConnection): Promise<MigrationReport> {
+  if (config.database.kind !== 'postgres') return migrateToLatest(requests.db);
+  const session = await openDatabase({ kind: 'postgres', url: sessionUrlOf(config.database), poolMax: 1 }, { queryTimeoutMs: null });
+  try {
+    return await migrateToLatest(session.db);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Neon names its pooled endpoints `<endpoint>-pooler.<region>…`. */
+function looksLikeNeonPooler(url: string): boolean {
+  try {
+    return new URL(url).hostname.split('.')[0]!.endsWith('-pooler');
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -53,12 +80,18 @@ export function connectDatabase(config: Config, onIdleError?: (error: Error) => 
  * container, so tests can build many apps side by side; closing the app disposes of it.
  */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<HttpApp> {
-  const database = overrides.database ?? (overrides.tasks ? null : await connectDatabase(config));
+  let app: HttpApp | undefined;
+  const database =
+    overrides.database ??
+    (overrides.tasks
+      ? null
+      : await connectDatabase(config, (error) =>
+          app?.log.warn({ err: error }, 'a database connection failed; the pool opens a new one when needed'),
+        ));
   const owned = overrides.database === undefined && database !== null;
   // With no key source at all (development), a generated secret lets `pnpm token` work. With only a JWKS
   // configured, HMAC tokens stay refused: nobody has a secret to sign them with.
   const devSecret = config.authSecret === null && config.jwks === null ? await developmentSecret(config.dataDir) : null;
-  let app: HttpApp | undefined;
   const jwks =
     config.jwks === null
       ? null
@@ -89,7 +122,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   try {
-    if (database !== null && config.migrateOnStart) await migrateToLatest(database.db);
+    if (database !== null && config.migrateOnStart) await migrateDatabase(config, database);
     app = await createHttpApp({
       useCases: container.cradle.taskUseCases,
       auth: {
@@ -115,6 +148,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       app.log.warn(
         { secretFile: devSecret.path },
         'BETTER_AUTH_SECRET is not set: using a development secret. Get a token with `pnpm token <user-id>`.',
+      );
+    }
+    if (config.database.kind === 'postgres' && config.database.directUrl === null && looksLikeNeonPooler(config.database.url)) {
+      app.log.warn(
+        'DATABASE_URL is Neon\'s pooler and DATABASE_DIRECT_URL is not set: migrations and anything that needs a session ' +
+          'of its own go through the pooler. Set DATABASE_DIRECT_URL to the same URL without "-pooler" in the host.',
       );
     }
     if (config.jwks !== null && (config.jwtIssuer === null || config.jwtAudience === null)) {

@@ -8,6 +8,7 @@ const Env = Type.Object({
   HOST: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   NEON_DB_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_DIRECT_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
   MIGRATE_ON_START: Type.Boolean({ default: true }),
@@ -29,8 +30,21 @@ const Env = Type.Object({
 type Env = Static<typeof Env>;
 
 export type DatabaseConfig =
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number }
+  | {
+      readonly kind: 'postgres';
+      /** What requests use: may be a pooler in transaction mode (Neon's `-pooler` host), so no session state. */
+      readonly url: string;
+      /**
+       * A direct connection to the same database, for work that needs a session of its own: migrations (Kysely's
+       * migrator holds a session-level advisory lock) and listening for notifications. `null`: `url` is direct.
+       */
+      readonly directUrl: string | null;
+      readonly poolMax: number;
+    }
   | { readonly kind: 'pglite'; readonly dataDir: string };
+
+/** The URL for work that needs a session of its own (see `directUrl`). */
+export const sessionUrlOf = (database: Extract<DatabaseConfig, { kind: 'postgres' }>): string => database.directUrl ?? database.url;
 
 /** Where Better Auth publishes its public keys, and how we cache them (see JwksKeySource). */
 export interface JwksConfig {
@@ -152,13 +166,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   }
 
   const databaseUrl = env.DATABASE_URL ?? env.NEON_DB_URL;
+  if (env.DATABASE_DIRECT_URL !== undefined && databaseUrl === undefined) {
+    throw new ConfigError('DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL (the pooled URL) as well');
+  }
   const dataDir = resolve(env.DATA_DIR);
   return Object.freeze({
     environment: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     database: databaseUrl
-      ? { kind: 'postgres', url: databaseUrl, poolMax: env.DATABASE_POOL_MAX }
+      ? { kind: 'postgres', url: databaseUrl, directUrl: env.DATABASE_DIRECT_URL ?? null, poolMax: env.DATABASE_POOL_MAX }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     dataDir,
     migrateOnStart: env.MIGRATE_ON_START,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import t from 'tap';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, sessionUrlOf } from '../src/config.js';
 
 t.test('defaults: port 8000, embedded PGlite under .data, the Next.js dev origin, migrations at start', async (t) => {
   const config = loadConfig({});
@@ -15,12 +15,25 @@ t.test('defaults: port 8000, embedded PGlite under .data, the Next.js dev origin
 
 t.test('DATABASE_URL selects PostgreSQL; NEON_DB_URL is accepted too; DATABASE_URL wins', async (t) => {
   const neon = 'postgresql://me:pw@ep-cool.neon.tech/app?sslmode=require';
-  t.same(loadConfig({ NEON_DB_URL: neon }).database, { kind: 'postgres', url: neon, poolMax: 10 });
+  t.same(loadConfig({ NEON_DB_URL: neon }).database, { kind: 'postgres', url: neon, directUrl: null, poolMax: 10 });
   t.same(loadConfig({ NEON_DB_URL: neon, DATABASE_URL: 'postgres://local/db', DATABASE_POOL_MAX: '4' }).database, {
     kind: 'postgres',
     url: 'postgres://local/db',
+    directUrl: null,
     poolMax: 4,
   });
+});
+
+t.test('DATABASE_DIRECT_URL is the session URL beside a pooled DATABASE_URL; alone it is refused', async (t) => {
+  const pooled = 'postgresql://me:pw@ep-cool-123-pooler.eu-central-1.aws.neon.tech/app?sslmode=require&channel_binding=require';
+  const direct = 'postgresql://me:pw@ep-cool-123.eu-central-1.aws.neon.tech/app?sslmode=require&channel_binding=require';
+  const database = loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }).database;
+  t.same(database, { kind: 'postgres', url: pooled, directUrl: direct, poolMax: 10 });
+  t.equal(database.kind === 'postgres' && sessionUrlOf(database), direct, 'migrations and LISTEN use the direct URL');
+  const withoutDirect = loadConfig({ DATABASE_URL: pooled }).database;
+  t.equal(withoutDirect.kind === 'postgres' && sessionUrlOf(withoutDirect), pooled, 'without it, DATABASE_URL');
+  t.throws(() => loadConfig({ DATABASE_DIRECT_URL: direct }), { name: 'ConfigError', message: /DATABASE_DIRECT_URL.*DATABASE_URL/ });
+  t.throws(() => loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'mysql://x' }), { name: 'ConfigError', message: /DATABASE_DIRECT_URL/ });
 });
 
 t.test('a bad setting stops start-up with a message naming it', async (t) => {

@@ -199,3 +199,4 @@ function routeTableSuite(store: Store) {
 
 t.test('route table on the in-memory store', routeTableSuite('memory'));
 t.test('route table on PostgreSQL', { skip: skipWithoutPostgres }, routeTableSuite('postgres'));
+t.test('route table on PostgreSQL through PgBouncer in transaction mode', { skip: skipWithoutPostgres }, routeTableSuite('pgbouncer'));

@@ -3,10 +3,13 @@ import { err, ok, type FieldIssue, type Result, type TaskDraft } from '@todo/dom
 /** How long a key is remembered: a retry within this time gets the first answer again. */
 export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /**
- * How long a claim keeps a key for a request in flight. A create is one short transaction under a 15 s
- * statement timeout: a claim older than this belongs to a request that died, and a retry takes it over.
+ * How long a claim keeps a key for a request in flight. A create is one short transaction, and the database
+ * adapter gives up on any call after about 4 s (2 s to get a connection, 2 s per statement): a claim older than
+ * this belongs to a request that failed without freeing its key (its connection died during the claim, or the
+ * release could not reach the database), and a retry takes it over. Taking over from a request that is in fact
+ * still running is safe: that request then finds its claim gone and creates nothing.
  */
-export const IDEMPOTENCY_CLAIM_LEASE_MS = 60 * 1000;
+export const IDEMPOTENCY_CLAIM_LEASE_MS = 10 * 1000;
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
 /** The key was first used with another request body: reusing it for different content is a client bug. */

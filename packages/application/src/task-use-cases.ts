@@ -143,8 +143,10 @@ export function createTaskUseCases({ tasks, clock, idempotency }: TaskUseCaseDep
         const created = await idempotency.insertTask(request, claim.token, task.value);
         return created === null ? err(idempotencyKeyInFlight()) : ok({ task: created, replayed: false });
       } catch (error) {
-        // The transaction rolled back: free the key so that the client's retry runs now, not after the lease.
-        await idempotency.release(request, claim.token).catch(() => undefined);
+        // The transaction did not commit (or its outcome is unknown: the release frees only a key with no
+        // task): free the key so that the client's retry runs without waiting for the lease. The answer does not
+        // wait for it: after a timeout the release would queue on the same row lock and push the answer late.
+        void idempotency.release(request, claim.token).catch(() => undefined);
         throw error;
       }
     },

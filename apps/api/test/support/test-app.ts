@@ -1,12 +1,15 @@
 import { InMemoryTaskRepository, mintDevelopmentToken, type HttpApp } from '@todo/adapters';
 import type { Test } from 'tap';
-import { isolatedPglite, isolatedPostgres } from '../../../../packages/adapters/test/support/databases.js';
+import { isolatedPgBouncer, isolatedPglite, isolatedPostgres } from '../../../../packages/adapters/test/support/databases.js';
 import { buildApp, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-production-0123456789';
 
-export type Store = 'memory' | 'pglite' | 'postgres';
+/** Where the app keeps tasks: `pgbouncer` is PostgreSQL behind a pooler in transaction mode, as on Neon. */
+export type Store = 'memory' | 'pglite' | 'postgres' | 'pgbouncer';
+
+const DATABASES = { pglite: isolatedPglite, postgres: isolatedPostgres, pgbouncer: isolatedPgBouncer } as const;
 
 export interface TestAppOptions {
   /** Environment variables on top of the test defaults (silent logs, no rate limit, the test secret). */
@@ -28,7 +31,7 @@ export async function testApp(t: Test, { env = {}, store = 'memory', overrides =
   const storage: AppOverrides =
     store === 'memory'
       ? { tasks: new InMemoryTaskRepository() }
-      : { database: store === 'pglite' ? await isolatedPglite(t) : await isolatedPostgres(t) };
+      : { database: overrides.database ?? (await DATABASES[store](t)) };
   const app = await buildApp(config, { ...storage, ...overrides });
   t.teardown(() => app.close());
   await app.ready();
