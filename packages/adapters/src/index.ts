@@ -5,6 +5,8 @@ export * from './postgres/kysely-idempotency-store.js';
 export * from './postgres/kysely-task-repository.js';
 export * from './postgres/migrate.js';
 export * from './postgres/unavailable.js';
+export * from './prometheus/metrics-registry.js';
+export * from './redis/redis-connection.js';
 export * from './http/auth.js';
 export * from './http/auth/jwks-key-source.js';
 export * from './http/auth/token-verifier.js';
