@@ -9,7 +9,7 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-for-production-01234
 export type Store = 'memory' | 'pglite' | 'postgres';
 
 export interface TestAppOptions {
-  /** Environment variables on top of the test defaults (silent logs, no rate limit, the test secret). */
+  /** Environment variables on top of the test defaults (silent logs, no rate limit, no load shedding, the test secret). */
   readonly env?: Record<string, string>;
   readonly store?: Store;
   readonly overrides?: AppOverrides;
@@ -22,6 +22,8 @@ export async function testApp(t: Test, { env = {}, store = 'memory', overrides =
     LOG_LEVEL: 'silent',
     BETTER_AUTH_SECRET: TEST_SECRET,
     RATE_LIMIT_MAX: '0',
+    // A test machine running many test files lags now and then: shedding load there would fail unrelated tests.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     MIGRATE_ON_START: 'false',
     ...env,
   });
