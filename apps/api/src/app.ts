@@ -103,6 +103,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         : new RedisConnection({
             url: config.redis.url,
             timeoutMs: config.redis.timeoutMs,
+            clientName: `${config.redis.keyPrefix}api`,
             onUnavailable: (error) =>
               app?.log.warn({ err: error }, 'Redis unavailable: requests are served, rate limits are not counted until it is back'),
             onAvailable: () => app?.log.info('Redis available again: rate limits are counted'),

@@ -48,6 +48,21 @@ export async function redisKeys(prefix: string): Promise<string[]> {
   }
 }
 
+/** Redis's CLIENT LIST, one object per connection (`name`, `addr`…). */
+export async function redisClientList(): Promise<Record<string, string>[]> {
+  const connection = new RedisConnection({ url: TEST_REDIS_URL!, timeoutMs: 2000, onUnavailable: () => {}, onAvailable: () => {} });
+  await connection.start();
+  try {
+    const list = (await connection.client.client('LIST')) as string;
+    return list
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Object.fromEntries(line.trim().split(' ').map((field) => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)])));
+  } finally {
+    await connection.stop();
+  }
+}
+
 /** A port on which nothing listens: connecting to it is refused at once. */
 export async function closedPort(): Promise<number> {
   const server = createServer();

@@ -5,6 +5,8 @@ export interface RedisConnectionOptions {
   readonly url: string;
   /** Bounds connecting and every command. */
   readonly timeoutMs: number;
+  /** How the connection appears in Redis's CLIENT LIST (no spaces). */
+  readonly clientName?: string;
   /** Told once when Redis becomes unreachable (not at every reconnection attempt). */
   readonly onUnavailable: (error: Error) => void;
   /** Told when Redis answers again after being unreachable. */
@@ -23,8 +25,9 @@ export class RedisConnection {
   readonly client: Redis;
   #available = true;
 
-  constructor({ url, timeoutMs, onUnavailable, onAvailable }: RedisConnectionOptions) {
+  constructor({ url, timeoutMs, clientName, onUnavailable, onAvailable }: RedisConnectionOptions) {
     this.client = new Redis(url, {
+      ...(clientName === undefined ? {} : { connectionName: clientName }),
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
