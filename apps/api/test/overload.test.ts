@@ -19,12 +19,13 @@ t.test('under memory pressure every request is shed with 503 problem+json and Re
   });
   await sleep(100);
   for (const url of ['/api/tasks', '/readyz', '/openapi.json']) {
-    const shed = await app.inject({ url, headers: bearer('alice') });
+    const shed = await app.inject({ url, headers: { ...bearer('alice'), origin: 'http://localhost:3000' } });
     t.equal(shed.statusCode, 503, `${url} is shed`);
     t.match(shed.headers['content-type'], /application\/problem\+json/, `${url}: problem+json`);
     t.ok(Number(shed.headers['retry-after']) > 0, `${url}: Retry-After`);
     t.match(shed.json(), { type: 'urn:todo-api:problem:overloaded', status: 503, detail: /overloaded/ });
     t.type(shed.headers['x-request-id'], 'string', `${url}: still carries its request id`);
+    t.equal(shed.headers['access-control-allow-origin'], 'http://localhost:3000', `${url}: and CORS, so a browser can read it`);
   }
   t.same((await app.inject('/healthz')).json(), { status: 'ok' }, 'liveness answers: an overloaded process is alive, not dead');
   const metrics = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
