@@ -90,9 +90,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   acceptJsonBodiesOnly(app);
   app.addSchema(ProblemSchema);
   app.addSchema(TaskSchema);
-  // First, so that its onRoute hook sees every route.
-  const requestMetrics = options.metrics === null ? null : new HttpRequestMetrics(options.metrics.registry);
-  if (options.metrics !== null && requestMetrics !== null) {
+  let requestMetrics: HttpRequestMetrics | null = null;
+  if (options.metrics !== null) {
+    requestMetrics = new HttpRequestMetrics(options.metrics.registry);
+    // First, so that its onRoute hook sees every route.
     await app.register(metricsPlugin, { ...options.metrics, requests: requestMetrics });
   }
   await app.register(fastifySensible);
