@@ -4,8 +4,10 @@ import {
   JwksKeySource,
   KyselyIdempotencyStore,
   KyselyTaskRepository,
+  MetricsRegistry,
   migrateToLatest,
   openDatabase,
+  RedisConnection,
   type DatabaseConnection,
   type HttpApp,
   type MigrationReport,
@@ -20,6 +22,7 @@ import {
 import { asFunction, asValue, createContainer, InjectionMode } from 'awilix';
 import { sessionUrlOf, type Config } from './config.js';
 import { developmentSecret } from './dev-secret.js';
+import { defaultLogDestination, loggerOptions, secretsOf, type LogDestination } from './logging.js';
 
 const VERSION = '0.1.0';
 
@@ -27,23 +30,43 @@ const VERSION = '0.1.0';
 interface Cradle {
   readonly config: Config;
   readonly database: DatabaseConnection | null;
+  /** Shared rate-limit counters; `null` without REDIS_URL. */
+  readonly redis: RedisConnection | null;
+  /** Every component that reports a value registers it here; served at /metrics when METRICS_TOKEN is set. */
+  readonly metrics: MetricsRegistry;
   readonly clock: Clock;
   readonly tasks: TaskRepository;
   readonly idempotency: IdempotencyStore;
   readonly taskUseCases: TaskUseCases;
 }
 
-/** Replacements for tests: another repository (then no database is opened), clock or database. */
+/** Replacements for tests: another repository (then no database is opened), clock, database or log destination. */
 export interface AppOverrides {
   readonly tasks?: TaskRepository;
   readonly clock?: Clock;
   readonly database?: DatabaseConnection;
+  readonly logDestination?: LogDestination;
 }
 
 const systemClock: Clock = {
   // Millisecond precision, like the wire format and the database columns.
   now: () => new Date(),
 };
+
+function registerPoolGauges(metrics: MetricsRegistry, database: DatabaseConnection): void {
+  const { idle, waiting } = database.poolStats();
+  metrics.registerGauge({ name: 'db_pool_connections', help: 'Database connections open', read: () => database.poolStats().total });
+  if (idle !== null) {
+    metrics.registerGauge({ name: 'db_pool_idle_connections', help: 'Database connections open and free', read: () => database.poolStats().idle ?? 0 });
+  }
+  if (waiting !== null) {
+    metrics.registerGauge({
+      name: 'db_pool_waiting_queries',
+      help: 'Queries waiting for a database connection',
+      read: () => database.poolStats().waiting ?? 0,
+    });
+  }
+}
 
 /** The connection requests use: `DATABASE_URL`, which may be a pooler in transaction mode. */
 export function connectDatabase(config: Config, onConnectionError?: (error: Error) => void): Promise<DatabaseConnection> {
@@ -107,6 +130,25 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       .disposer(async (connection) => {
         if (owned) await connection?.close();
       }),
+    redis: asFunction(() =>
+      config.redis === null
+        ? null
+        : new RedisConnection({
+            url: config.redis.url,
+            timeoutMs: config.redis.timeoutMs,
+            clientName: `${config.redis.keyPrefix}api`,
+            onUnavailable: (error) =>
+              app?.log.warn({ err: error }, 'Redis unavailable: requests are served, rate limits are not counted until it is back'),
+            onAvailable: () => app?.log.info('Redis available again: rate limits are counted'),
+          }),
+    )
+      .singleton()
+      .disposer((connection) => connection?.stop()),
+    metrics: asFunction(({ database }: Cradle) => {
+      const metrics = new MetricsRegistry();
+      if (database !== null) registerPoolGauges(metrics, database);
+      return metrics;
+    }).singleton(),
     clock: asValue(overrides.clock ?? systemClock),
     tasks: overrides.tasks
       ? asValue(overrides.tasks)
@@ -123,6 +165,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   try {
     if (database !== null && config.migrateOnStart) await migrateDatabase(config, database);
+    const { redis, metrics } = container.cradle;
+    if (config.metricsToken !== null) metrics.collectProcessMetrics();
+    const logDestination = overrides.logDestination ?? defaultLogDestination(config);
     app = await createHttpApp({
       useCases: container.cradle.taskUseCases,
       auth: {
@@ -137,13 +182,25 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       checkReadiness: async () => {
         await container.cradle.database?.ping();
       },
-      logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-      rateLimit: config.rateLimitPerMinute > 0 ? { max: config.rateLimitPerMinute, windowMs: 60_000 } : null,
+      logger: loggerOptions(config, logDestination, secretsOf(config, devSecret?.secret ?? null)),
+      rateLimit:
+        config.rateLimitPerMinute > 0
+          ? {
+              max: config.rateLimitPerMinute,
+              windowMs: 60_000,
+              redis: redis === null || config.redis === null ? null : { client: redis.client, keyPrefix: config.redis.keyPrefix },
+            }
+          : null,
       trustProxy: config.trustProxy,
-      bodyLimitBytes: 64 * 1024,
+      bodyLimitBytes: config.bodyLimitBytes,
+      overload: config.overload,
+      metrics: config.metricsToken === null ? null : { registry: metrics, token: config.metricsToken },
+      strictTransportSecurity: config.environment === 'production',
       version: VERSION,
     });
     app.addHook('onClose', () => container.dispose());
+    // After the app exists, so that an unreachable Redis is logged; requests never wait for it.
+    await redis?.start();
     if (devSecret !== null) {
       app.log.warn(
         { secretFile: devSecret.path },

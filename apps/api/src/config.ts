@@ -25,6 +25,15 @@ const Env = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 64 * 1024 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'todo-api:' }),
+  REDIS_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 10_000, default: 500 }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+  MAX_RSS_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+  PRESSURE_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 type Env = Static<typeof Env>;
@@ -76,6 +85,30 @@ export interface Config {
   /** Requests per user per minute; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
   readonly trustProxy: boolean;
+  /** Largest request body accepted; a larger one is 413. */
+  readonly bodyLimitBytes: number;
+  /** `null`: each instance counts rate limits alone. */
+  readonly redis: RedisConfig | null;
+  /** Load shedding thresholds (0 turns one off; all 0 turns shedding off). */
+  readonly overload: OverloadConfig;
+  /** `null`: no /metrics route. */
+  readonly metricsToken: string | null;
+}
+
+/** Where rate-limit counters are shared by every instance. */
+export interface RedisConfig {
+  readonly url: string;
+  /** Prefixes every key the service writes, so that several services (or test runs) can share one Redis. */
+  readonly keyPrefix: string;
+  /** Bounds connecting and each command: a slow Redis must not slow every request. */
+  readonly timeoutMs: number;
+}
+
+export interface OverloadConfig {
+  readonly maxEventLoopDelayMs: number;
+  readonly maxHeapUsedBytes: number;
+  readonly maxRssBytes: number;
+  readonly sampleIntervalMs: number;
 }
 
 /** A setting that stops start-up; the message names it. */
@@ -87,6 +120,7 @@ export class ConfigError extends Error {
 }
 
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
+const MIN_PRODUCTION_METRICS_TOKEN_LENGTH = 32;
 const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:3000'];
 
 const setOrUndefined = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
@@ -165,6 +199,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`BETTER_AUTH_SECRET must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
   }
 
+  if (
+    production &&
+    env.METRICS_TOKEN !== undefined &&
+    env.METRICS_TOKEN.length < MIN_PRODUCTION_METRICS_TOKEN_LENGTH
+  ) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${MIN_PRODUCTION_METRICS_TOKEN_LENGTH} characters when NODE_ENV=production`);
+  }
+
   const databaseUrl = env.DATABASE_URL ?? env.NEON_DB_URL;
   if (env.DATABASE_DIRECT_URL !== undefined && databaseUrl === undefined) {
     throw new ConfigError('DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL (the pooled URL) as well');
@@ -199,5 +241,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL,
     rateLimitPerMinute: env.RATE_LIMIT_MAX,
     trustProxy: env.TRUST_PROXY,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    redis:
+      env.REDIS_URL === undefined
+        ? null
+        : Object.freeze({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, timeoutMs: env.REDIS_TIMEOUT_MS }),
+    overload: Object.freeze({
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env.MAX_HEAP_USED_BYTES,
+      maxRssBytes: env.MAX_RSS_BYTES,
+      sampleIntervalMs: env.PRESSURE_SAMPLE_INTERVAL_MS,
+    }),
+    metricsToken: env.METRICS_TOKEN ?? null,
   } satisfies Config);
 }

@@ -64,3 +64,43 @@ t.test('empty variables count as unset', async (t) => {
   t.equal(loadConfig({ PORT: '', DATABASE_URL: '  ' }).port, 8000);
   t.equal(loadConfig({ DATABASE_URL: '' }).database.kind, 'pglite');
 });
+
+t.test('operations settings: defaults, and what they can be set to', async (t) => {
+  const defaults = loadConfig({});
+  t.equal(defaults.bodyLimitBytes, 64 * 1024);
+  t.equal(defaults.redis, null, 'without REDIS_URL each instance counts alone');
+  t.same(defaults.overload, { maxEventLoopDelayMs: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0, sampleIntervalMs: 1000 });
+  t.equal(defaults.metricsToken, null, 'no /metrics unless a token is set');
+
+  const tuned = loadConfig({
+    BODY_LIMIT_BYTES: '1048576',
+    REDIS_URL: 'rediss://:pw@cache.internal:6380/2',
+    REDIS_KEY_PREFIX: 'todo-eu:',
+    REDIS_TIMEOUT_MS: '250',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_HEAP_USED_BYTES: '900000000',
+    MAX_RSS_BYTES: '1500000000',
+    PRESSURE_SAMPLE_INTERVAL_MS: '500',
+    METRICS_TOKEN: 'scrape-me',
+  });
+  t.equal(tuned.bodyLimitBytes, 1024 * 1024);
+  t.same(tuned.redis, { url: 'rediss://:pw@cache.internal:6380/2', keyPrefix: 'todo-eu:', timeoutMs: 250 });
+  t.same(tuned.overload, { maxEventLoopDelayMs: 0, maxHeapUsedBytes: 900_000_000, maxRssBytes: 1_500_000_000, sampleIntervalMs: 500 });
+  t.equal(tuned.metricsToken, 'scrape-me');
+  t.ok(Object.isFrozen(tuned.redis) && Object.isFrozen(tuned.overload));
+});
+
+t.test('a bad operations setting stops start-up naming it', async (t) => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ BODY_LIMIT_BYTES: '100' }, /BODY_LIMIT_BYTES/],
+    [{ BODY_LIMIT_BYTES: 'big' }, /BODY_LIMIT_BYTES/],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL/],
+    [{ REDIS_TIMEOUT_MS: '0' }, /REDIS_TIMEOUT_MS/],
+    [{ MAX_EVENT_LOOP_DELAY_MS: '-1' }, /MAX_EVENT_LOOP_DELAY_MS/],
+    [{ PRESSURE_SAMPLE_INTERVAL_MS: '1' }, /PRESSURE_SAMPLE_INTERVAL_MS/],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: 's'.repeat(32), METRICS_TOKEN: 'short' }, /METRICS_TOKEN.*32/],
+  ];
+  for (const [environment, names] of cases) {
+    t.throws(() => loadConfig(environment), { name: 'ConfigError', message: names }, JSON.stringify(environment));
+  }
+});

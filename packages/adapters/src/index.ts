@@ -8,6 +8,8 @@ export * from './postgres/unavailable.js';
 export * from './auth/bearer-authenticator.js';
 export * from './auth/jwks-key-source.js';
 export * from './auth/token-verifier.js';
+export * from './prometheus/metrics-registry.js';
+export * from './redis/redis-connection.js';
 export * from './http/auth.js';
 export * from './http/http-app.js';
 export * from './wire/problem.js';

@@ -12,7 +12,7 @@ export type Store = 'memory' | 'pglite' | 'postgres' | 'pgbouncer';
 const DATABASES = { pglite: isolatedPglite, postgres: isolatedPostgres, pgbouncer: isolatedPgBouncer } as const;
 
 export interface TestAppOptions {
-  /** Environment variables on top of the test defaults (silent logs, no rate limit, the test secret). */
+  /** Environment variables on top of the test defaults (silent logs, no rate limit, no load shedding, the test secret). */
   readonly env?: Record<string, string>;
   readonly store?: Store;
   readonly overrides?: AppOverrides;
@@ -25,6 +25,8 @@ export async function testApp(t: Test, { env = {}, store = 'memory', overrides =
     LOG_LEVEL: 'silent',
     BETTER_AUTH_SECRET: TEST_SECRET,
     RATE_LIMIT_MAX: '0',
+    // A test machine running many test files lags now and then: shedding load there would fail unrelated tests.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     MIGRATE_ON_START: 'false',
     ...env,
   });

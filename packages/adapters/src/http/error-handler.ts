@@ -1,5 +1,5 @@
 import { RepositoryUnavailableError, type UseCaseError } from '@todo/application';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem, problemTitle, sendProblem, type Problem } from '../wire/problem.js';
 import {
@@ -33,8 +33,13 @@ const CLIENT_PROBLEMS: Record<string, (error: FastifyError) => Problem> = {
 const jsonSyntaxProblem = () =>
   problem(422, 'validation-failed', 'The body is not valid JSON.', [{ field: 'body', message: 'is not valid JSON' }]);
 
+export interface ErrorHandlerOptions {
+  /** Runs before the not-found handler (which no `onRoute` hook sees): how metrics count requests matching no route. */
+  readonly notFoundPreHandler?: preHandlerHookHandler;
+}
+
 export const errorHandlerPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: ErrorHandlerOptions) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof DomainFailure) return sendProblem(reply, useCaseProblem(error.failure));
       if (error.validation) return sendProblem(reply, invalidFieldsProblem(fieldErrors(error.validation, error.validationContext)));
@@ -43,11 +48,19 @@ export const errorHandlerPlugin = fp(
         reply.header('retry-after', '5');
         return sendProblem(reply, databaseUnavailableProblem());
       }
+      if (error.code === 'FST_UNDER_PRESSURE') {
+        // @fastify/under-pressure has set Retry-After.
+        return sendProblem(reply, problem(503, 'overloaded', 'The service is overloaded. Try again shortly.'));
+      }
       const known = error.code ? CLIENT_PROBLEMS[error.code] : undefined;
       if (known) return sendProblem(reply, known(error));
       if (error instanceof SyntaxError && error.statusCode === 400) return sendProblem(reply, jsonSyntaxProblem());
       const status = error.statusCode ?? 500;
-      if (status === 429) return sendProblem(reply, problem(429, 'rate-limited', 'Too many requests. Slow down and retry later.'));
+      if (status === 429) {
+        // Every 429 says when to come back, whichever limiter sent it; a window about to end still means "wait a second".
+        if (!(Number(reply.getHeader('retry-after')) >= 1)) reply.header('retry-after', '1');
+        return sendProblem(reply, problem(429, 'rate-limited', 'Too many requests. Slow down and retry later.'));
+      }
       if (status >= 400 && status < 500) {
         const slug = problemTitle(status).toLowerCase().replaceAll(' ', '-');
         return sendProblem(reply, problem(status, slug, error.message || 'The request cannot be served.'));
@@ -57,7 +70,7 @@ export const errorHandlerPlugin = fp(
       return sendProblem(reply, unexpectedProblem(request.id));
     });
 
-    app.setNotFoundHandler((request, reply) =>
+    app.setNotFoundHandler(options.notFoundPreHandler ? { preHandler: options.notFoundPreHandler } : {}, (request, reply) =>
       sendProblem(reply, problem(404, 'not-found', `No route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.`)),
     );
   },

@@ -7,12 +7,18 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TaskUseCases } from '@todo/application';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
 import { Type } from 'typebox';
 import { createBearerAuthenticator, type BearerAuthenticatorOptions } from '../auth/bearer-authenticator.js';
 import { MCP_PATH, mcpChallenge, mcpEndpoint, protectedResourceMetadataRoutes } from '../mcp/mcp-endpoint.js';
+import type { MetricsRegistry } from '../prometheus/metrics-registry.js';
+import { problem, problemResponses, ProblemSchema, sendProblem } from '../wire/problem.js';
 import { apiChallenge, authPlugin } from './auth.js';
 import { errorHandlerPlugin } from './error-handler.js';
-import { problem, problemResponses, ProblemSchema, sendProblem } from '../wire/problem.js';
+import { HttpRequestMetrics, metricsPlugin } from './metrics-routes.js';
+import { oversizedBodyPlugin } from './oversized-body.js';
+import { ALWAYS_ANSWER, overloadPlugin, type OverloadOptions } from './overload.js';
+import { securityHeaders } from './security-headers.js';
 import { taskRoutes } from './task-routes.js';
 import { TaskSchema } from '../wire/task-schemas.js';
 import { acceptJsonBodiesOnly, useStrictValidation } from './validation.js';
@@ -21,6 +27,14 @@ export interface RateLimitOptions {
   /** Requests each user may make per window. */
   readonly max: number;
   readonly windowMs: number;
+  /** Counters shared by every instance; `null`: this instance counts alone. */
+  readonly redis: { readonly client: Redis; readonly keyPrefix: string } | null;
+}
+
+export interface MetricsOptions {
+  readonly registry: MetricsRegistry;
+  /** The bearer token /metrics requires. */
+  readonly token: string;
 }
 
 export interface HttpAppOptions {
@@ -37,6 +51,12 @@ export interface HttpAppOptions {
   readonly rateLimit: RateLimitOptions | null;
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
+  /** `null`: no load shedding. */
+  readonly overload: OverloadOptions | null;
+  /** `null`: no /metrics route and no request metrics. */
+  readonly metrics: MetricsOptions | null;
+  /** Send Strict-Transport-Security (in production, where the service is reached over HTTPS). */
+  readonly strictTransportSecurity: boolean;
   readonly version: string;
 }
 
@@ -61,6 +81,10 @@ const CORS_HEADERS = {
   exposedHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'WWW-Authenticate'],
 };
 
+const MiB = 1024 * 1024;
+/** How much of an oversized body is read and discarded so that the client can read its 413 (see oversized-body.ts). */
+const drainBounds = (bodyLimitBytes: number) => ({ maxDrainBytes: Math.max(16 * MiB, 4 * bodyLimitBytes), maxDrainMs: 10_000 });
+
 /** The whole HTTP face of the service. It knows the use cases, never the adapters behind them. */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
@@ -80,10 +104,21 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   acceptJsonBodiesOnly(app);
   app.addSchema(ProblemSchema);
   app.addSchema(TaskSchema);
+  let requestMetrics: HttpRequestMetrics | null = null;
+  if (options.metrics !== null) {
+    requestMetrics = new HttpRequestMetrics(options.metrics.registry);
+    // First, so that its onRoute hook sees every route.
+    await app.register(metricsPlugin, { ...options.metrics, requests: requestMetrics });
+  }
   await app.register(fastifySensible);
-  await app.register(errorHandlerPlugin);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  await app.register(errorHandlerPlugin, requestMetrics === null ? {} : { notFoundPreHandler: requestMetrics.observeUnmatched });
+  await app.register(oversizedBodyPlugin, drainBounds(options.bodyLimitBytes));
+  const { everyResponse: securityHeadersOfEveryResponse, docsContentSecurityPolicy } = securityHeaders({
+    production: options.strictTransportSecurity,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id).headers(securityHeadersOfEveryResponse);
+    done();
   });
   const allowedOrigins = new Set(options.corsOrigins);
   await app.register(fastifyCors, {
@@ -93,6 +128,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     maxAge: 600,
     strictPreflight: false,
   });
+  if (options.overload !== null) await app.register(overloadPlugin, options.overload);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -118,13 +154,18 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${index}`),
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: docsContentSecurityPolicy,
+    // No badge from validator.swagger.io: the page loads nothing from elsewhere.
+    uiConfig: { validatorUrl: null },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const Status = Type.Object({ status: Type.String() });
   app.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Status } } },
+    { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Status } }, config: ALWAYS_ANSWER },
     async () => ({ status: 'ok' }),
   );
   app.get(
@@ -132,7 +173,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     {
       schema: {
         tags: ['operations'],
-        summary: 'The service can reach its database',
+        summary: 'The service can reach its database and is not overloaded',
         response: { 200: Status, ...problemResponses(503) },
       },
     },
@@ -154,6 +195,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const authenticator = createBearerAuthenticator(options.auth);
   await app.register(async (users) => {
     if (options.rateLimit !== null) {
+      const { redis } = options.rateLimit;
       // One budget per user, whichever of /api and /mcp the requests go to.
       await users.register(fastifyRateLimit, {
         max: options.rateLimit.max,
@@ -161,6 +203,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         // After authentication, so that the limit is per user rather than per shared IP address.
         hook: 'preHandler',
         keyGenerator: (request) => request.actor || request.ip,
+        ...(redis === null
+          ? {}
+          : {
+              redis: redis.client,
+              nameSpace: `${redis.keyPrefix}rate-limit:`,
+              // Redis down or slow: serve the request uncounted rather than fail it (the outage is logged).
+              skipOnError: true,
+            }),
       });
     }
     users.addHook('onSend', async (_request, reply) => {

@@ -55,10 +55,22 @@ export type DatabaseTarget =
       readonly dataDir: string | null;
     };
 
+/** How busy the connections are, read by the metrics. */
+export interface PoolStats {
+  /** Connections open (busy or idle). */
+  readonly total: number;
+  /** Connections open and free; `null` where the adapter cannot tell (PGlite). */
+  readonly idle: number | null;
+  /** Queries waiting for a connection; `null` where the adapter cannot tell (PGlite). */
+  readonly waiting: number | null;
+}
+
 export interface DatabaseConnection {
   readonly db: Kysely<Database>;
   /** Resolves when the database answers a query; used by the readiness probe. */
   ping(): Promise<void>;
+  /** A snapshot, cheap to take: nothing is asked of the database. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -76,17 +88,23 @@ export interface ConnectionOptions {
 }
 
 export async function openDatabase(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<DatabaseConnection> {
-  const db = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
+  const { db, poolStats } = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
   return {
     db,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    poolStats,
     close: () => db.destroy(),
   };
 }
 
-function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: ConnectionOptions): Kysely<Database> {
+interface OpenedDatabase {
+  readonly db: Kysely<Database>;
+  readonly poolStats: () => PoolStats;
+}
+
+function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: ConnectionOptions): OpenedDatabase {
   const pool = new pg.Pool({
     // TLS and its verification follow the URL (`sslmode=require` on Neon).
     connectionString: target.url,
@@ -109,7 +127,10 @@ function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>,
   });
   // pg-pool re-emits an idle client's error here (after dropping the client); the listener above reported it.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutClients(pool) }) });
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutClients(pool) }) }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
 }
 
 function wantsChannelBinding(url: string): boolean {
@@ -166,11 +187,14 @@ class TimeoutDiscardingClient implements PostgresPoolClient {
   }
 }
 
-async function pgliteDatabase(dataDir: string | null): Promise<Kysely<Database>> {
+/** PGlite is one connection inside the process, with no pool to watch. */
+const PGLITE_STATS: PoolStats = Object.freeze({ total: 1, idle: null, waiting: null });
+
+async function pgliteDatabase(dataDir: string | null): Promise<OpenedDatabase> {
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
   // PGlite loads extensions only when named here; the migrations then `create extension` them (trigram search,
   // `user_id` in GIN indexes).
   const pglite = new PGlite({ ...(dataDir === null ? {} : { dataDir }), extensions: { pg_trgm, btree_gin } });
   await pglite.waitReady;
-  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), poolStats: () => PGLITE_STATS };
 }
