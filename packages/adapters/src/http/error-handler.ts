@@ -1,7 +1,7 @@
 import { RepositoryUnavailableError, type UseCaseError, type UseCaseErrorCode } from '@todo/application';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { problem, problemTitle, sendProblem, type Problem } from './problem.js';
+import { invalidInput, problem, problemTitle, sendProblem, type Problem } from './problem.js';
 import { fieldErrors } from './validation.js';
 
 /** Carries an expected domain failure from a route to the one place that turns it into HTTP. */
@@ -18,13 +18,11 @@ export class DomainFailure extends Error {
 /** Every domain error code has exactly one answer; a new code does not compile until it is mapped here. */
 const DOMAIN_PROBLEMS = {
   'task.not_found': () => problem(404, 'task-not-found', 'No such task.'),
-  'task.invalid': (failure) => problem(422, 'validation-failed', 'The request has invalid fields.', failure.issues),
+  'task.invalid': (failure) => invalidInput(failure.issues),
   'task.version_mismatch': () =>
     problem(412, 'precondition-failed', 'The task changed since you read it: get it again, then retry with its new ETag.'),
   'idempotency.key_reused': () =>
-    problem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request body.', [
-      { field: 'idempotency-key', message: 'was already used with a different body' },
-    ]),
+    invalidInput([{ field: 'idempotency-key', message: 'was already used with a different request body' }], 'idempotency-key-reused'),
   'idempotency.key_in_flight': () =>
     problem(409, 'idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed: retry shortly.'),
 } satisfies { [Code in UseCaseErrorCode]: (failure: Extract<UseCaseError, { code: Code }>) => Problem };
@@ -43,16 +41,14 @@ const CLIENT_PROBLEMS: Record<string, (error: FastifyError) => Problem> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => jsonSyntaxProblem(),
 };
 
-const jsonSyntaxProblem = () =>
-  problem(422, 'validation-failed', 'The body is not valid JSON.', [{ field: 'body', message: 'is not valid JSON' }]);
+const jsonSyntaxProblem = () => invalidInput([{ field: 'body', message: 'is not valid JSON' }]);
 
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof DomainFailure) return sendProblem(reply, domainProblem(error.failure));
       if (error.validation) {
-        const errors = fieldErrors(error.validation, error.validationContext);
-        return sendProblem(reply, problem(422, 'validation-failed', 'The request has invalid fields.', errors));
+        return sendProblem(reply, invalidInput(fieldErrors(error.validation, error.validationContext)));
       }
       if (error instanceof RepositoryUnavailableError) {
         request.log.error({ err: error }, 'database unavailable');

@@ -6,11 +6,11 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TaskUseCases } from '@todo/application';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import { authPlugin, type AuthOptions } from './auth.js';
 import { errorHandlerPlugin } from './error-handler.js';
-import { problem, problemResponses, ProblemSchema, sendProblem } from './problem.js';
+import { problem, problemResponses, ProblemSchema, sendProblem, type Problem } from './problem.js';
 import { taskRoutes } from './task-routes.js';
 import { TaskSchema } from './task-schemas.js';
 import { acceptJsonBodiesOnly, useStrictValidation } from './validation.js';
@@ -47,6 +47,18 @@ const CORS_HEADERS = {
   exposedHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
 };
 
+/** The client's fault among the errors Fastify meets before routing; null for anything else. */
+function frameworkProblem(error: FastifyError): Problem | null {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'bad-request', 'The URL is not valid: a percent-encoded part of its path is not UTF-8.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'uri-too-long', 'A part of the path is longer than 1024 characters.');
+    default:
+      return null;
+  }
+}
+
 /** The whole HTTP face of the service. It knows the use cases, never the adapters behind them. */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
@@ -55,6 +67,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     requestIdHeader: false,
+    // Fastify answers these before routing, in its own format: give them the problem+json every error has.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const answer = frameworkProblem(error);
+      if (answer === null) request.log.error({ err: error }, 'unexpected framework error');
+      void sendProblem(reply, answer ?? problem(500, 'internal-error', `Something went wrong. Quote request id ${request.id} when reporting it.`));
+    },
     // A well-formed incoming X-Request-Id is kept, so one id follows a request through every service.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
