@@ -92,8 +92,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   const allowedOrigins = new Set(options.corsOrigins);
   await app.register(fastifyCors, {
-    // `false` for any other origin (or none) makes the plugin add no CORS header at all.
+    // `false` for any other origin (or none) makes the plugin add no CORS header at all; `true` echoes the
+    // listed origin, never `*`, so `Access-Control-Allow-Credentials` only ever goes with one listed origin.
     origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    // Frontends may fetch with `credentials: 'include'` (Better Auth's client does). Safe: this API reads no
+    // cookie; its only credential is the Authorization header, which a foreign page cannot make a browser send.
+    credentials: true,
     ...CORS_HEADERS,
     maxAge: 600,
     strictPreflight: false,
