@@ -2,7 +2,7 @@ import { RepositoryUnavailableError, type UseCaseError, type UseCaseErrorCode } 
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { invalidInput, problem, problemTitle, sendProblem, type Problem } from './problem.js';
-import { fieldErrors } from './validation.js';
+import { BODY_NOT_UTF8, fieldErrors } from './validation.js';
 
 /** Carries an expected domain failure from a route to the one place that turns it into HTTP. */
 export class DomainFailure extends Error {
@@ -39,6 +39,7 @@ const CLIENT_PROBLEMS: Record<string, (error: FastifyError) => Problem> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => problem(400, 'bad-request', 'The Content-Length does not match the body.'),
   // Like FastAPI, which existing frontends were written against: malformed JSON is a 422 on the body.
   FST_ERR_CTP_INVALID_JSON_BODY: () => jsonSyntaxProblem(),
+  [BODY_NOT_UTF8]: () => invalidInput([{ field: 'body', message: 'is not valid UTF-8' }]),
 };
 
 const jsonSyntaxProblem = () => invalidInput([{ field: 'body', message: 'is not valid JSON' }]);
