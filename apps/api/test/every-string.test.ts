@@ -177,7 +177,10 @@ function stringProperties(store: Store) {
         fc.asyncProperty(parameter, async ({ name, value, query }) => {
           const response = await app.inject({ method: 'GET', url: `/api/tasks?${query}`, headers: bearer(user) });
           expect(response.statusCode === 200 || isNamedRefusal(response, 422, (field) => field === name), response, `200 or a 422 naming ${name}`);
-          if ((name === 'q' || name === 'tag') && value.includes('\u0000')) expect(response.statusCode === 422, response, 'a NUL is refused');
+          // With an unpaired surrogate the escapes are not UTF-8, and the server keeps the whole value as written.
+          if ((name === 'q' || name === 'tag') && value.includes('\u0000') && !hasUnpairedSurrogate(value)) {
+            expect(response.statusCode === 422, response, 'a NUL is refused');
+          }
           if (response.statusCode === 200) expect(Array.isArray(response.json()), response, 'a list');
         }),
         { numRuns: RUNS * 2 },
