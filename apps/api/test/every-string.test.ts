@@ -228,10 +228,11 @@ function stringProperties(store: Store) {
     });
 
     t.test('an Idempotency-Key is stored and replays, or is a 422 naming it', async (t) => {
-      const user = freshUser();
       await holdsAsync(
         t,
         fc.asyncProperty(anyText({ maxPieces: 12 }), async (key) => {
+          // Keys are per user: a user of its own, so that a key drawn twice in a run is a first use both times.
+          const user = freshUser();
           const send = () =>
             app.inject({ method: 'POST', url: '/api/tasks', headers: { ...bearer(user), 'idempotency-key': key }, payload: { title: 'Once' } });
           const first = await send();
