@@ -113,6 +113,7 @@ for (const [mount, base] of MOUNTS) {
         '"my field\\u0000": is not a known field',
         'an unknown field with odd characters is quoted and spelt out',
       );
+      readable422(t, await send('POST', base(user), '{"title":"ok","":1}', { 'content-type': 'application/json' }), '"": is not a known field', 'a member named ""');
       readable422(t, await send('POST', base(user), '{"title": ', { 'content-type': 'application/json' }), 'body: is not valid JSON', 'malformed JSON');
       readable422(t, await send('GET', `${base(user)}?status=done`), 'status: must be one of: all, pending, completed', 'a query parameter');
       readable422(t, await send('GET', `${base(user)}?cursor=nope`), 'cursor: is not a cursor this service issued', 'a cursor');

@@ -77,7 +77,8 @@ export function fieldErrors(validation: readonly FastifySchemaValidationError[],
     const member = params.missingProperty ?? params.additionalProperty;
     const segments = [...pointerSegments(issue.instancePath), ...(member === undefined ? [] : [member])];
     const flat = part !== undefined && FLAT_PARTS.has(part);
-    const field = (flat ? segments[0] : segments.join('.')) || part || 'body';
+    // A member may be named "" (`{"": 1}`): it is still that member, not the body as a whole.
+    const field = segments.length === 0 ? (part ?? 'body') : flat ? segments[0]! : segments.join('.');
     if (!byField.has(field)) byField.set(field, describe(issue));
   }
   return [...byField].map(([field, message]) => ({ field, message }));
