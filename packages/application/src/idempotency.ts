@@ -1,4 +1,4 @@
-import { err, ok, type FieldIssue, type Result, type TaskDraft } from '@todo/domain';
+import { codePointLength, err, parseText, type FieldIssue, type Result, type TaskDraft } from '@todo/domain';
 
 /** How long a key is remembered: a retry within this time gets the first answer again. */
 export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -27,10 +27,13 @@ export type IdempotencyError = IdempotencyKeyReused | IdempotencyKeyInFlight;
 export const idempotencyKeyReused = (): IdempotencyKeyReused => ({ code: 'idempotency.key_reused' });
 export const idempotencyKeyInFlight = (): IdempotencyKeyInFlight => ({ code: 'idempotency.key_in_flight' });
 
-/** A key holds 1 to 255 characters. */
+/** A key is a valid text (`parseText`: it is stored) of 1 to 255 characters. */
 export function parseIdempotencyKey(raw: string): Result<string, FieldIssue> {
-  return raw.length >= 1 && raw.length <= IDEMPOTENCY_KEY_MAX_LENGTH
-    ? ok(raw)
+  const key = parseText(raw, 'idempotency-key');
+  if (!key.ok) return key;
+  const length = codePointLength(key.value);
+  return length >= 1 && length <= IDEMPOTENCY_KEY_MAX_LENGTH
+    ? key
     : err({ field: 'idempotency-key', message: `must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters` });
 }
 

@@ -175,11 +175,14 @@ export function createTaskUseCases({ tasks, clock, idempotency }: TaskUseCaseDep
       return ok({ total, completed, pending: total - completed, overdue });
     },
 
-    /** PUT: the title is required, every other field optional; fields not named keep their value. */
+    /**
+     * PUT: the same as PATCH. Many frontends send partial PUTs, so a field the request does not name keeps its
+     * value (an older client must not erase what a newer one set) and no field is required.
+     */
     replaceTask(
       actor: UserId,
       id: TaskId,
-      draft: TaskDraft,
+      draft: TaskChangesDraft,
       expected?: ExpectedVersions,
     ): Promise<Result<Task, TaskInvalid | TaskNotFound | TaskVersionMismatch>> {
       return changeTask(actor, id, draft, expected);

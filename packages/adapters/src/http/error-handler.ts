@@ -1,7 +1,7 @@
 import { RepositoryUnavailableError, type UseCaseError } from '@todo/application';
 import type { FastifyError, FastifyInstance, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { problem, problemTitle, sendProblem, type Problem } from '../wire/problem.js';
+import { invalidInput, problem, problemTitle, sendProblem, type Problem } from '../wire/problem.js';
 import {
   databaseUnavailableProblem,
   invalidFieldsProblem,
@@ -9,6 +9,7 @@ import {
   useCaseProblem,
 } from '../wire/use-case-problems.js';
 import { fieldErrors } from '../wire/validation.js';
+import { BODY_NOT_UTF8 } from './validation.js';
 
 /** Carries an expected domain failure from a route to the one place that turns it into HTTP. */
 export class DomainFailure extends Error {
@@ -28,10 +29,10 @@ const CLIENT_PROBLEMS: Record<string, (error: FastifyError) => Problem> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => problem(400, 'bad-request', 'The Content-Length does not match the body.'),
   // Like FastAPI, which existing frontends were written against: malformed JSON is a 422 on the body.
   FST_ERR_CTP_INVALID_JSON_BODY: () => jsonSyntaxProblem(),
+  [BODY_NOT_UTF8]: () => invalidInput([{ field: 'body', message: 'is not valid UTF-8' }]),
 };
 
-const jsonSyntaxProblem = () =>
-  problem(422, 'validation-failed', 'The body is not valid JSON.', [{ field: 'body', message: 'is not valid JSON' }]);
+const jsonSyntaxProblem = () => invalidInput([{ field: 'body', message: 'is not valid JSON' }]);
 
 export interface ErrorHandlerOptions {
   /** Runs before the not-found handler (which no `onRoute` hook sees): how metrics count requests matching no route. */

@@ -6,13 +6,13 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TaskUseCases } from '@todo/application';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Type } from 'typebox';
 import { createBearerAuthenticator, type BearerAuthenticatorOptions } from '../auth/bearer-authenticator.js';
 import { MCP_PATH, mcpChallenge, mcpEndpoint, protectedResourceMetadataRoutes } from '../mcp/mcp-endpoint.js';
 import type { MetricsRegistry } from '../prometheus/metrics-registry.js';
-import { problem, problemResponses, ProblemSchema, sendProblem } from '../wire/problem.js';
+import { problem, problemResponses, ProblemSchema, sendProblem, type Problem } from '../wire/problem.js';
 import { apiChallenge, authPlugin } from './auth.js';
 import { errorHandlerPlugin } from './error-handler.js';
 import { HttpRequestMetrics, metricsPlugin } from './metrics-routes.js';
@@ -85,6 +85,18 @@ const MiB = 1024 * 1024;
 /** How much of an oversized body is read and discarded so that the client can read its 413 (see oversized-body.ts). */
 const drainBounds = (bodyLimitBytes: number) => ({ maxDrainBytes: Math.max(16 * MiB, 4 * bodyLimitBytes), maxDrainMs: 10_000 });
 
+/** The client's fault among the errors Fastify meets before routing; null for anything else. */
+function frameworkProblem(error: FastifyError): Problem | null {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'bad-request', 'The URL is not valid: a percent-encoded part of its path is not UTF-8.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'uri-too-long', 'A part of the path is longer than 1024 characters.');
+    default:
+      return null;
+  }
+}
+
 /** The whole HTTP face of the service. It knows the use cases, never the adapters behind them. */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
@@ -93,6 +105,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     bodyLimit: options.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     requestIdHeader: false,
+    // Fastify answers these before routing, in its own format: give them the problem+json every error has.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const answer = frameworkProblem(error);
+      if (answer === null) request.log.error({ err: error }, 'unexpected framework error');
+      void sendProblem(reply, answer ?? problem(500, 'internal-error', `Something went wrong. Quote request id ${request.id} when reporting it.`));
+    },
     // A well-formed incoming X-Request-Id is kept, so one id follows a request through every service.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -122,8 +141,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   const allowedOrigins = new Set(options.corsOrigins);
   await app.register(fastifyCors, {
-    // `false` for any other origin (or none) makes the plugin add no CORS header at all.
+    // `false` for any other origin (or none) makes the plugin add no CORS header at all; `true` echoes the
+    // listed origin, never `*`, so `Access-Control-Allow-Credentials` only ever goes with one listed origin.
     origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    // Frontends may fetch with `credentials: 'include'` (Better Auth's client does). Safe: this API reads no
+    // cookie; its only credential is the Authorization header, which a foreign page cannot make a browser send.
+    credentials: true,
     ...CORS_HEADERS,
     maxAge: 600,
     strictPreflight: false,

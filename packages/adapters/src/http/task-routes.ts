@@ -251,8 +251,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
       schema: {
         tags,
         operationId: operationId('replaceTask'),
-        summary: 'Update a task (title required)',
-        description: 'Fields left out keep their value: an older client never erases what a newer one set.',
+        summary: 'Update the fields given (as PATCH)',
+        description:
+          'Exactly like PATCH: every field is optional, and fields left out keep their value (many frontends send ' +
+          'partial PUTs; an older client never erases what a newer one set).',
         security: AUTHENTICATED,
         params: taskParams,
         headers: IfMatchHeaders,
@@ -315,7 +317,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         tags,
         operationId: operationId('setTaskCompletion'),
         summary: 'Flip or set completion',
-        description: 'No body (an empty JSON body included) flips `completed`; `{"completed": bool}` sets it.',
+        description: 'No body (an empty JSON body included) or `{}` flips `completed`; `{"completed": bool}` sets it.',
         security: AUTHENTICATED,
         params: taskParams,
         headers: IfMatchHeaders,

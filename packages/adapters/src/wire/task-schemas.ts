@@ -116,22 +116,26 @@ export const CreateTaskBody = Type.Object(
   { title: Title, ...optionalFields },
   { additionalProperties: false, title: 'CreateTask', description: 'Defaults: priority `medium`, no tags, no due date.' },
 );
+// PUT takes what PATCH takes: many frontends send partial PUTs, and a field left out must never be reset.
 export const ReplaceTaskBody = Type.Object(
-  { title: Title, ...optionalFields },
-  { additionalProperties: false, title: 'ReplaceTask', description: 'Fields left out keep their value.' },
+  { title: Type.Optional(Title), ...optionalFields },
+  {
+    additionalProperties: false,
+    title: 'ReplaceTask',
+    description: 'The same as UpdateTask: every field is optional, and fields left out keep their value.',
+  },
 );
 export const UpdateTaskBody = Type.Object(
   { title: Type.Optional(Title), ...optionalFields },
   { additionalProperties: false, title: 'UpdateTask', description: 'Only the fields given change.' },
 );
-/** No body (or an empty one) flips `completed`; `{"completed": bool}` sets it. */
-export const CompletionBody = Type.Unsafe<{ completed: boolean } | null>({
+/** No body (or an empty one) and `{}` flip `completed`; `{"completed": bool}` sets it. */
+export const CompletionBody = Type.Unsafe<{ completed?: boolean } | null>({
   type: ['object', 'null'],
   properties: { completed: { type: 'boolean' } },
-  required: ['completed'],
   additionalProperties: false,
   title: 'Completion',
-  description: 'Omit the body to flip `completed`; send `{"completed": bool}` to set it.',
+  description: 'Omit the body, or send `{}`, to flip `completed`; send `{"completed": bool}` to set it.',
 });
 export const BulkCompletionBody = Type.Object(
   {

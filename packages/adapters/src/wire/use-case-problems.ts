@@ -1,5 +1,5 @@
 import type { UseCaseError, UseCaseErrorCode } from '@todo/application';
-import { problem, type FieldError, type Problem } from './problem.js';
+import { invalidInput, problem, type FieldError, type Problem } from './problem.js';
 
 /**
  * Every use-case error code has exactly one answer, whichever adapter gives it (REST sends it as problem+json,
@@ -11,9 +11,7 @@ const USE_CASE_PROBLEMS = {
   'task.version_mismatch': () =>
     problem(412, 'precondition-failed', 'The task changed since you read it: get it again, then retry with its new ETag.'),
   'idempotency.key_reused': () =>
-    problem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request body.', [
-      { field: 'idempotency-key', message: 'was already used with a different body' },
-    ]),
+    invalidInput([{ field: 'idempotency-key', message: 'was already used with a different request body' }], 'idempotency-key-reused'),
   'idempotency.key_in_flight': () =>
     problem(409, 'idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed: retry shortly.'),
 } satisfies { [Code in UseCaseErrorCode]: (failure: Extract<UseCaseError, { code: Code }>) => Problem };
@@ -23,9 +21,8 @@ export function useCaseProblem(failure: UseCaseError): Problem {
   return toProblem(failure);
 }
 
-/** Input that a schema or the domain refused, each field named with what is wrong with it. */
-export const invalidFieldsProblem = (errors: readonly FieldError[]): Problem =>
-  problem(422, 'validation-failed', 'The request has invalid fields.', errors);
+/** Input that a schema or the domain refused: `detail` names each field and what is wrong with it. */
+export const invalidFieldsProblem = (errors: readonly FieldError[]): Problem => invalidInput(errors);
 
 export const databaseUnavailableProblem = (): Problem =>
   problem(503, 'database-unavailable', 'The service cannot reach its database. Try again shortly.');

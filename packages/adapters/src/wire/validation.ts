@@ -40,6 +40,10 @@ function describe(issue: ValidationIssue): string {
 /** Query parameters and headers are flat: `tag.1` (the second `tag=`) is reported as `tag`. */
 const FLAT_PARTS = new Set(['querystring', 'headers', 'params']);
 
+/** The member names of a JSON pointer (`/tags/1` → `tags`, `1`), unescaped: a name may hold `/`, `~` or `.`. */
+const pointerSegments = (pointer: string): string[] =>
+  pointer === '' ? [] : pointer.slice(1).split('/').map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+
 /**
  * Names each invalid field the way the client wrote it, once, with the first thing wrong with it. `part` is where
  * the input came from (Fastify's `httpPart`, or `arguments` for a tool call); a problem with the whole input is
@@ -49,9 +53,11 @@ export function fieldErrors(validation: readonly ValidationIssue[], part: string
   const byField = new Map<string, string>();
   for (const issue of validation) {
     const params = issue.params as { missingProperty?: string; additionalProperty?: string };
-    const path = issue.instancePath.split('/').slice(1).join('.');
-    const named = [path, params.missingProperty ?? params.additionalProperty].filter(Boolean).join('.');
-    const field = (part !== undefined && FLAT_PARTS.has(part) ? named.split('.')[0] : named) || part || 'body';
+    const member = params.missingProperty ?? params.additionalProperty;
+    const segments = [...pointerSegments(issue.instancePath), ...(member === undefined ? [] : [member])];
+    const flat = part !== undefined && FLAT_PARTS.has(part);
+    // A member may be named "" (`{"": 1}`): it is still that member, not the input as a whole.
+    const field = segments.length === 0 ? (part ?? 'body') : flat ? segments[0]! : segments.join('.');
     if (!byField.has(field)) byField.set(field, describe(issue));
   }
   return [...byField].map(([field, message]) => ({ field, message }));
