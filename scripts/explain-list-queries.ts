@@ -153,6 +153,8 @@ async function seed(db: Kysely<Schema>): Promise<void> {
   // Every task: priority high 20 %, medium 50 %, low 30 %; tags drawn from TAG_POOL; a due date on 60 % of
   // tasks, within 60 days either side of the task's creation (so old pending tasks are overdue).
   await db.transaction().execute(async (trx) => {
+    // The service's pool cancels statements after 15 s; seeding on a busy machine can take longer.
+    await sql`set local statement_timeout = 0`.execute(trx);
     await sql`select setseed(0.42)`.execute(trx);
     await sql`
       with generated as materialized (
@@ -213,7 +215,7 @@ async function seed(db: Kysely<Schema>): Promise<void> {
     `.execute(trx);
   });
   // As autovacuum leaves a table that has been in use: statistics, and a visibility map for index-only scans.
-  await sql`vacuum (analyze) tasks`.execute(db);
+  await admin.query(`vacuum (analyze) ${SCHEMA}.tasks`);
 }
 
 /**
@@ -298,7 +300,8 @@ function table(measurements: readonly Measurement[]): string {
 async function main(): Promise<void> {
   log(`database ${URL.replace(/\/\/[^@/]*@/, '//…@')}, schema ${SCHEMA}`);
   await admin.query(`create schema ${SCHEMA}`);
-  connection = await openDatabase({ kind: 'postgres', url: URL, poolMax: 2, searchPath: SCHEMA });
+  // Seeding 100,000 rows takes seconds: no per-statement timeout, unlike a request's.
+  connection = await openDatabase({ kind: 'postgres', url: URL, poolMax: 2, searchPath: SCHEMA }, { queryTimeoutMs: null });
   const { db } = connection;
   const { applied } = await migrateToLatest(db);
   log(`migrated: ${applied.join(', ')}`);

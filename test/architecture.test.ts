@@ -106,6 +106,27 @@ t.test('the layer rules hold for the source', async (t) => {
   }
 });
 
+/**
+ * The driving adapters stand side by side: MCP shares with HTTP only the neutral modules (`auth/`, `wire/`),
+ * never HTTP's routes or plugins, so that one adapter can change without the other noticing.
+ */
+const neighbours = { from: join(root, 'packages/adapters/src/mcp'), forbidden: join(root, 'packages/adapters/src/http') };
+
+function neighbourImports(file: string, source: string): string[] {
+  return importSpecifiers(source, file)
+    .filter((specifier) => specifier.startsWith('.') && resolve(dirname(file), specifier).startsWith(neighbours.forbidden + sep))
+    .map((specifier) => `${relative(root, file)} imports '${specifier}': the MCP adapter shares only auth/ and wire/ with HTTP`);
+}
+
+t.test('the MCP adapter never imports the HTTP adapter', async (t) => {
+  const files = sourceFiles(neighbours.from);
+  t.ok(files.length > 0, 'found the MCP adapter');
+  t.strictSame(files.flatMap((file) => neighbourImports(file, readFileSync(file, 'utf8'))), []);
+  const sample = join(neighbours.from, 'sample.ts');
+  t.equal(neighbourImports(sample, "import { taskRoutes } from '../http/task-routes.js';").length, 1, 'the check catches one');
+  t.strictSame(neighbourImports(sample, "import { problem } from '../wire/problem.js';\nimport { x } from './tools.js';"), []);
+});
+
 t.test('the source scan finds the files it must check', async (t) => {
   const domainFiles = sourceFiles(join(root, 'packages/domain/src')).map((file) => relative(root, file));
   t.ok(domainFiles.includes(join('packages/domain/src/task.ts')));

@@ -26,13 +26,35 @@ const Env = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
   EVENTS_KEEP_ALIVE_SECONDS: Type.Number({ minimum: 0.05, maximum: 25, default: 15 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 64 * 1024 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_KEY_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'todo-api:' }),
+  REDIS_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 10_000, default: 500 }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
+  MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+  MAX_RSS_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+  PRESSURE_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 type Env = Static<typeof Env>;
 
 export type DatabaseConfig =
-  | { readonly kind: 'postgres'; readonly url: string; readonly directUrl?: string | undefined; readonly poolMax: number }
+  | {
+      readonly kind: 'postgres';
+      /** What requests use: may be a pooler in transaction mode (Neon's `-pooler` host), so no session state. */
+      readonly url: string;
+      /**
+       * A direct connection to the same database, for work that needs a session of its own: migrations (Kysely's
+       * migrator holds a session-level advisory lock) and listening for notifications. `null`: `url` is direct.
+       */
+      readonly directUrl: string | null;
+      readonly poolMax: number;
+    }
   | { readonly kind: 'pglite'; readonly dataDir: string };
+
+/** The URL for work that needs a session of its own (see `directUrl`). */
+export const sessionUrlOf = (database: Extract<DatabaseConfig, { kind: 'postgres' }>): string => database.directUrl ?? database.url;
 
 /** Where Better Auth publishes its public keys, and how we cache them (see JwksKeySource). */
 export interface JwksConfig {
@@ -54,6 +76,8 @@ export interface Config {
   readonly clockSkewSeconds: number;
   /** `null`: no JWKS, so asymmetric tokens (Better Auth's jwt() plugin) are refused. */
   readonly jwks: JwksConfig | null;
+  /** `BETTER_AUTH_URL` without a trailing slash: where MCP clients are told to get tokens. `null` when unset. */
+  readonly betterAuthUrl: string | null;
   /** Expected `iss`/`aud` of tokens; `null`: not checked. */
   readonly jwtIssuer: string | null;
   readonly jwtAudience: string | null;
@@ -64,6 +88,30 @@ export interface Config {
   readonly trustProxy: boolean;
   /** How often an idle event stream sends `: keep-alive` (contract §9: at least every 25 s). */
   readonly eventsKeepAliveMs: number;
+  /** Largest request body accepted; a larger one is 413. */
+  readonly bodyLimitBytes: number;
+  /** `null`: each instance counts rate limits alone. */
+  readonly redis: RedisConfig | null;
+  /** Load shedding thresholds (0 turns one off; all 0 turns shedding off). */
+  readonly overload: OverloadConfig;
+  /** `null`: no /metrics route. */
+  readonly metricsToken: string | null;
+}
+
+/** Where rate-limit counters are shared by every instance. */
+export interface RedisConfig {
+  readonly url: string;
+  /** Prefixes every key the service writes, so that several services (or test runs) can share one Redis. */
+  readonly keyPrefix: string;
+  /** Bounds connecting and each command: a slow Redis must not slow every request. */
+  readonly timeoutMs: number;
+}
+
+export interface OverloadConfig {
+  readonly maxEventLoopDelayMs: number;
+  readonly maxHeapUsedBytes: number;
+  readonly maxRssBytes: number;
+  readonly sampleIntervalMs: number;
 }
 
 /** A setting that stops start-up; the message names it. */
@@ -75,6 +123,7 @@ export class ConfigError extends Error {
 }
 
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
+const MIN_PRODUCTION_METRICS_TOKEN_LENGTH = 32;
 const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:3000'];
 
 const setOrUndefined = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
@@ -153,14 +202,25 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`BETTER_AUTH_SECRET must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
   }
 
+  if (
+    production &&
+    env.METRICS_TOKEN !== undefined &&
+    env.METRICS_TOKEN.length < MIN_PRODUCTION_METRICS_TOKEN_LENGTH
+  ) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${MIN_PRODUCTION_METRICS_TOKEN_LENGTH} characters when NODE_ENV=production`);
+  }
+
   const databaseUrl = env.DATABASE_URL ?? env.NEON_DB_URL;
+  if (env.DATABASE_DIRECT_URL !== undefined && databaseUrl === undefined) {
+    throw new ConfigError('DATABASE_DIRECT_URL is set but DATABASE_URL is not: set DATABASE_URL (the pooled URL) as well');
+  }
   const dataDir = resolve(env.DATA_DIR);
   return Object.freeze({
     environment: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     database: databaseUrl
-      ? { kind: 'postgres', url: databaseUrl, directUrl: env.DATABASE_DIRECT_URL, poolMax: env.DATABASE_POOL_MAX }
+      ? { kind: 'postgres', url: databaseUrl, directUrl: env.DATABASE_DIRECT_URL ?? null, poolMax: env.DATABASE_POOL_MAX }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     dataDir,
     migrateOnStart: env.MIGRATE_ON_START,
@@ -175,6 +235,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
             cooldownMs: Math.round(env.JWKS_REFETCH_COOLDOWN_SECONDS * 1000),
             maxAgeMs: Math.round(env.JWKS_CACHE_MAX_AGE_SECONDS * 1000),
           }),
+    betterAuthUrl: betterAuthUrl === null ? null : betterAuthUrl.href.replace(/\/+$/, ''),
     jwtIssuer: env.JWT_ISSUER ?? betterAuthUrl?.origin ?? null,
     jwtAudience: env.JWT_AUDIENCE ?? betterAuthUrl?.origin ?? null,
     corsOrigins: Object.freeze(
@@ -184,5 +245,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     rateLimitPerMinute: env.RATE_LIMIT_MAX,
     trustProxy: env.TRUST_PROXY,
     eventsKeepAliveMs: Math.round(env.EVENTS_KEEP_ALIVE_SECONDS * 1000),
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    redis:
+      env.REDIS_URL === undefined
+        ? null
+        : Object.freeze({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, timeoutMs: env.REDIS_TIMEOUT_MS }),
+    overload: Object.freeze({
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: env.MAX_HEAP_USED_BYTES,
+      maxRssBytes: env.MAX_RSS_BYTES,
+      sampleIntervalMs: env.PRESSURE_SAMPLE_INTERVAL_MS,
+    }),
+    metricsToken: env.METRICS_TOKEN ?? null,
   } satisfies Config);
 }

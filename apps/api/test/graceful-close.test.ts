@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { InMemoryTaskRepository } from '@todo/adapters';
 import t from 'tap';
+import { isolatedRedisPrefix, redisClientList, skipWithoutRedis, TEST_REDIS_URL } from './support/redis.js';
 import { bearer, testApp } from './support/test-app.js';
 
 t.test('closing the app (as SIGTERM does) lets a request in flight finish, then refuses new connections', async (t) => {
@@ -28,4 +29,18 @@ t.test('closing the app (as SIGTERM does) lets a request in flight finish, then 
   t.same(await response.json(), []);
   await closing;
   await t.rejects(fetch(url, { headers: bearer('alice') }), 'no new connections after close');
+});
+
+t.test('closing the app closes its Redis connection too', { skip: skipWithoutRedis }, async (t) => {
+  const prefix = isolatedRedisPrefix(t);
+  const app = await testApp(t, { env: { RATE_LIMIT_MAX: '10', REDIS_URL: TEST_REDIS_URL!, REDIS_KEY_PREFIX: prefix } });
+  const clientsNamed = async () => (await redisClientList()).filter((client) => client.name === `${prefix}api`).length;
+  t.equal(await clientsNamed(), 1, 'connected while the app runs');
+  await app.close();
+  let remaining = await clientsNamed();
+  for (let attempt = 0; attempt < 40 && remaining > 0; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    remaining = await clientsNamed();
+  }
+  t.equal(remaining, 0, 'disconnected once the app is closed');
 });

@@ -21,6 +21,7 @@ t.test('readyz is 503 when the database does not answer', async (t) => {
     db: undefined as never,
     target: { kind: 'pglite', dataDir: null },
     ping: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')),
+    poolStats: () => ({ total: 0, idle: 0, waiting: 0 }),
     close: async () => {},
   };
   const app = await testApp(t, { overrides: { database: unreachable, tasks: new InMemoryTaskRepository() } });

@@ -20,7 +20,7 @@ const CASES: Record<string, RouteCase> = {
   'GET /tasks/{id}': { ok: { status: 200 }, invalid: { query: '', field: 'id' } },
   'PUT /tasks/{id}': {
     ok: { body: { title: 'Renamed' }, status: 200 },
-    invalid: { body: { description: 'no title' }, field: 'title' },
+    invalid: { body: { title: '   ' }, field: 'title' },
   },
   'PATCH /tasks/{id}': { ok: { body: { completed: true }, status: 200 }, invalid: { body: { title: 5 }, field: 'title' } },
   'DELETE /tasks/{id}': { ok: { status: 204 }, invalid: { query: '', field: 'id' } },
@@ -199,3 +199,4 @@ function routeTableSuite(store: Store) {
 
 t.test('route table on the in-memory store', routeTableSuite('memory'));
 t.test('route table on PostgreSQL', { skip: skipWithoutPostgres }, routeTableSuite('postgres'));
+t.test('route table on PostgreSQL through PgBouncer in transaction mode', { skip: skipWithoutPostgres }, routeTableSuite('pgbouncer'));

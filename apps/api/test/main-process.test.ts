@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
+// This file starts the real service four times and runs two CLIs, each compiling TypeScript: on a machine busy with
+// other test runs that takes longer than the suite's 120 s per file.
+t.setTimeout(360_000);
+
 /** The service as a user starts it: its own process, from source, on the embedded database. */
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const NODE_ARGS = ['--conditions=@todo/source', '--import=tsx'];
@@ -23,7 +27,12 @@ function start(env: Record<string, string>): Promise<Started> {
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 30_000);
+    // Generous: on a machine shared with other test runs, compiling the TypeScript and starting PGlite can take
+    // half a minute. A process that did not start is killed, so that it cannot outlive the test (and its data dir).
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`did not start:\n${output}`));
+    }, 90_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);

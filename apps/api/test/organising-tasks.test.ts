@@ -323,6 +323,10 @@ t.test('every filter and sort against PostgreSQL, through HTTP', { skip: skipWit
   await listingOn(t, 'postgres');
 });
 
+t.test('every filter and sort through PgBouncer in transaction mode', { skip: skipWithoutPostgres }, async (t) => {
+  await listingOn(t, 'pgbouncer');
+});
+
 /** One pass over the parameters on a real database: the adapters' contract suite covers the rest. */
 async function listingOn(t: Test, store: Store) {
   const app = await testApp(t, { store });

@@ -2,7 +2,7 @@ import { InMemoryTaskRepository, KyselyIdempotencyStore, type HttpApp } from '@t
 import { fingerprintOf, IDEMPOTENCY_CLAIM_LEASE_MS } from '@todo/application';
 import { userId, type NewTask, type Task } from '@todo/domain';
 import t, { type Test } from 'tap';
-import { isolatedPostgres, skipWithoutPostgres } from '../../../packages/adapters/test/support/databases.js';
+import { isolatedPgBouncer, isolatedPostgres, skipWithoutPostgres } from '../../../packages/adapters/test/support/databases.js';
 import { bearer, testApp, type Store } from './support/test-app.js';
 
 /** ETags, conditional requests and idempotent creates (contract §8), over HTTP. */
@@ -151,6 +151,7 @@ async function racingWriters(t: Test, store: Store) {
 t.test('racing writers with the same If-Match, in memory', async (t) => racingWriters(t, 'memory'));
 t.test('racing writers with the same If-Match, on PGlite', async (t) => racingWriters(t, 'pglite'));
 t.test('racing writers with the same If-Match, on PostgreSQL', { skip: skipWithoutPostgres }, async (t) => racingWriters(t, 'postgres'));
+t.test('racing writers with the same If-Match, through PgBouncer', { skip: skipWithoutPostgres }, async (t) => racingWriters(t, 'pgbouncer'));
 
 t.test('Idempotency-Key on POST', async (t) => {
   const app = await testApp(t);
@@ -265,37 +266,43 @@ t.test('keys expire after 24 hours: the same key then creates again', async (t) 
   t.notOk(later.headers['idempotent-replayed']);
 });
 
-t.test('on PostgreSQL', { skip: skipWithoutPostgres }, async (t) => {
-  t.test('20 parallel POSTs with one key create exactly one task', async (t) => {
-    const app = await testApp(t, { store: 'postgres' });
-    const user = freshUser();
-    const send = client(app, user);
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => send('POST', '/api/tasks', { headers: { 'idempotency-key': 'burst' }, payload: { title: 'Once' } })),
-    );
-    const tasks = (await send('GET', '/api/tasks')).json<TaskBody[]>();
-    t.equal(tasks.length, 1, 'one task');
-    const statuses = responses.map((response) => response.statusCode);
-    t.ok(statuses.every((status) => status === 201 || status === 409), `only 201 and 409 (${statuses.join(' ')})`);
-    t.equal(responses.filter((response) => response.statusCode === 201 && !response.headers['idempotent-replayed']).length, 1, 'one creation');
-    for (const response of responses.filter((response) => response.statusCode === 201)) {
-      t.equal(response.json<TaskBody>().id, tasks[0]!.id, 'every 201 is that task');
-    }
-  });
+/** Keys live in the database, shared by every instance: here the app's PostgreSQL, direct or behind the pooler. */
+function idempotencyOnPostgres(store: 'postgres' | 'pgbouncer') {
+  return async (t: Test) => {
+    t.test('20 parallel POSTs with one key create exactly one task', async (t) => {
+      const app = await testApp(t, { store });
+      const user = freshUser();
+      const send = client(app, user);
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => send('POST', '/api/tasks', { headers: { 'idempotency-key': 'burst' }, payload: { title: 'Once' } })),
+      );
+      const tasks = (await send('GET', '/api/tasks')).json<TaskBody[]>();
+      t.equal(tasks.length, 1, 'one task');
+      const statuses = responses.map((response) => response.statusCode);
+      t.ok(statuses.every((status) => status === 201 || status === 409), `only 201 and 409 (${statuses.join(' ')})`);
+      t.equal(responses.filter((response) => response.statusCode === 201 && !response.headers['idempotent-replayed']).length, 1, 'one creation');
+      for (const response of responses.filter((response) => response.statusCode === 201)) {
+        t.equal(response.json<TaskBody>().id, tasks[0]!.id, 'every 201 is that task');
+      }
+    });
 
-  t.test('a key held by a request in flight on another instance is a 409', async (t) => {
-    const connection = await isolatedPostgres(t);
-    // The app's own database is replaced by this one, which the test also reaches directly.
-    const app = await testApp(t, { store: 'postgres', overrides: { database: connection } });
-    const user = freshUser();
-    const now = new Date();
-    // Another instance claimed the key for the same body and is still creating the task.
-    await new KyselyIdempotencyStore(connection.db).claim(
-      { owner: userId(user), key: 'elsewhere', fingerprint: await fingerprintOf({ title: 'Shared' }) },
-      { now, leaseUntil: new Date(now.getTime() + IDEMPOTENCY_CLAIM_LEASE_MS), expiresAt: new Date(now.getTime() + 86_400_000) },
-    );
-    const response = await client(app, user)('POST', '/api/tasks', { headers: { 'idempotency-key': 'elsewhere' }, payload: { title: 'Shared' } });
-    t.equal(response.statusCode, 409);
-    t.equal((await client(app, user)('GET', '/api/tasks')).json<TaskBody[]>().length, 0, 'nothing created');
-  });
-});
+    t.test('a key held by a request in flight on another instance is a 409', async (t) => {
+      const connection = await (store === 'postgres' ? isolatedPostgres(t) : isolatedPgBouncer(t));
+      // The app's own database is replaced by this one, which the test also reaches directly.
+      const app = await testApp(t, { store, overrides: { database: connection } });
+      const user = freshUser();
+      const now = new Date();
+      // Another instance claimed the key for the same body and is still creating the task.
+      await new KyselyIdempotencyStore(connection.db).claim(
+        { owner: userId(user), key: 'elsewhere', fingerprint: await fingerprintOf({ title: 'Shared' }) },
+        { now, leaseUntil: new Date(now.getTime() + IDEMPOTENCY_CLAIM_LEASE_MS), expiresAt: new Date(now.getTime() + 86_400_000) },
+      );
+      const response = await client(app, user)('POST', '/api/tasks', { headers: { 'idempotency-key': 'elsewhere' }, payload: { title: 'Shared' } });
+      t.equal(response.statusCode, 409);
+      t.equal((await client(app, user)('GET', '/api/tasks')).json<TaskBody[]>().length, 0, 'nothing created');
+    });
+  };
+}
+
+t.test('idempotency keys on PostgreSQL', { skip: skipWithoutPostgres }, idempotencyOnPostgres('postgres'));
+t.test('idempotency keys through PgBouncer in transaction mode', { skip: skipWithoutPostgres }, idempotencyOnPostgres('pgbouncer'));

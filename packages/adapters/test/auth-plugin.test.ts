@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import t, { type Test } from 'tap';
-import { authPlugin } from '../src/http/auth.js';
-import type { PublicKeySource } from '../src/http/auth/token-verifier.js';
+import { createBearerAuthenticator } from '../src/auth/bearer-authenticator.js';
+import type { PublicKeySource } from '../src/auth/token-verifier.js';
+import { apiChallenge, authPlugin } from '../src/http/auth.js';
 import { mintDevelopmentToken } from '../src/http/dev-token.js';
 
 const SECRET = 'auth-plugin-test-secret-0123456789-abcdef';
@@ -19,13 +20,14 @@ async function appWith(t: Test, options: { jwks?: PublicKeySource } = {}) {
   });
   const app = Fastify({ logger: { level: 'info', stream } });
   await app.register(async (api) => {
-    await api.register(authPlugin, {
+    const authenticator = createBearerAuthenticator({
       hmacSecret: SECRET,
       jwks: options.jwks ?? null,
       issuer: null,
       audience: null,
       clockSkewSeconds: 0,
     });
+    await api.register(authPlugin, { authenticator, challenge: apiChallenge });
     api.get('/api/me', async (request) => ({ actor: request.actor }));
   });
   t.teardown(() => app.close());

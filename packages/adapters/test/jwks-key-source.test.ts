@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateSecret, exportJWK, generateKeyPair } from 'jose';
 import t from 'tap';
-import { JwksKeySource, type JwksKeySourceOptions } from '../src/http/auth/jwks-key-source.js';
+import { JwksKeySource, type JwksKeySourceOptions } from '../src/auth/jwks-key-source.js';
 import { FakeJwksEndpoint, ManualClock, settle, signingKey } from './support/jwks-fixtures.js';
 
 const COOLDOWN = 30_000;

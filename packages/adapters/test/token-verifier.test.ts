@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { base64url, exportJWK, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import t, { type Test } from 'tap';
-import { JwksKeySource } from '../src/http/auth/jwks-key-source.js';
+import { JwksKeySource } from '../src/auth/jwks-key-source.js';
 import {
   createTokenVerifier,
   HMAC_ALGORITHMS,
@@ -10,7 +10,7 @@ import {
   SESSION_CACHE_TYPE,
   type TokenVerifier,
   type TokenVerifierOptions,
-} from '../src/http/auth/token-verifier.js';
+} from '../src/auth/token-verifier.js';
 import { FakeJwksEndpoint, ManualClock, sign, signHmac, signingKey, signRawEd25519 } from './support/jwks-fixtures.js';
 
 const SECRET = 'unit-test-secret-0123456789-0123456789-abcdef';
@@ -30,8 +30,8 @@ const jwks = new JwksKeySource({
 });
 
 /**
- * HMAC verification as @fastify/jwt does it in the app (signature, HS* only, exp required, skew), on the manual
- * clock. The app-level suites (jwt-attacks, better-auth-tokens) run the real @fastify/jwt path.
+ * HMAC verification as fast-jwt does it in the app (signature, HS* only, exp required, skew), on the manual
+ * clock. The app-level suites (jwt-attacks, better-auth-tokens) run the real fast-jwt path.
  */
 function hmacWith(secret: string): HmacVerifier {
   const key = new TextEncoder().encode(secret);
@@ -248,8 +248,27 @@ t.test('the user id must be a non-empty string of at most 255 characters', async
   await refusal(t, both, await sign(ed, withoutSub), /no user id/, 'missing');
   await refusal(t, both, await sign(ed, valid('')), /no user id/, 'empty');
   await refusal(t, both, await sign(ed, valid('user-1', { sub: 42 as unknown as string })), /"sub" claim|no user id/, 'a number');
-  await refusal(t, both, await signHmac(SECRET, valid('u'.repeat(256))), /longer than 255/, '256 characters');
+  await refusal(t, both, await signHmac(SECRET, valid('u'.repeat(256))), /at most 255 characters/, '256 characters');
   t.same(await both.verify(await signHmac(SECRET, valid('u'.repeat(255)))), { ok: true, userId: 'u'.repeat(255), kind: 'hmac' }, '255 characters');
+  const emoji = '\u{1F600}'.repeat(255);
+  t.same(await both.verify(await signHmac(SECRET, valid(emoji))), { ok: true, userId: emoji, kind: 'hmac' }, '255 code points of 2 UTF-16 units each');
+});
+
+t.test('a user id holding a NUL or an unpaired surrogate is refused, from sub and from a cookie cache alike', async (t) => {
+  for (const [label, id, reason] of [
+    ['a NUL', 'user\u00001', /NUL character/],
+    ['an unpaired surrogate', 'user-\ud800', /unpaired surrogate/],
+    ['a low surrogate before a high one', '\udc00\ud800', /unpaired surrogate/],
+  ] as const) {
+    await refusal(t, both, await signHmac(SECRET, valid(id)), reason, `HMAC sub with ${label}`);
+    await refusal(t, both, await sign(ed, valid(id)), reason, `JWKS sub with ${label}`);
+    await refusal(t, both, await signHmac(SECRET, cookieCachePayload(id)), reason, `cookie cache user.id with ${label}`);
+  }
+  t.same(await both.verify(await signHmac(SECRET, valid('user\u0007\u{1F600}e\u0301'))), {
+    ok: true,
+    userId: 'user\u0007\u{1F600}e\u0301',
+    kind: 'hmac',
+  }, 'other control characters, astral characters and combining marks are a user id like any');
 });
 
 t.test('a tampered payload or signature is refused', async (t) => {

@@ -1,12 +1,15 @@
-import { err, ok, type FieldIssue, type Result, type TaskDraft } from '@todo/domain';
+import { codePointLength, err, parseText, type FieldIssue, type Result, type TaskDraft } from '@todo/domain';
 
 /** How long a key is remembered: a retry within this time gets the first answer again. */
 export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /**
- * How long a claim keeps a key for a request in flight. A create is one short transaction under a 15 s
- * statement timeout: a claim older than this belongs to a request that died, and a retry takes it over.
+ * How long a claim keeps a key for a request in flight. A create is one short transaction, and the database
+ * adapter gives up on any call after about 4 s (2 s to get a connection, 2 s per statement): a claim older than
+ * this belongs to a request that failed without freeing its key (its connection died during the claim, or the
+ * release could not reach the database), and a retry takes it over. Taking over from a request that is in fact
+ * still running is safe: that request then finds its claim gone and creates nothing.
  */
-export const IDEMPOTENCY_CLAIM_LEASE_MS = 60 * 1000;
+export const IDEMPOTENCY_CLAIM_LEASE_MS = 10 * 1000;
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
 /** The key was first used with another request body: reusing it for different content is a client bug. */
@@ -24,10 +27,13 @@ export type IdempotencyError = IdempotencyKeyReused | IdempotencyKeyInFlight;
 export const idempotencyKeyReused = (): IdempotencyKeyReused => ({ code: 'idempotency.key_reused' });
 export const idempotencyKeyInFlight = (): IdempotencyKeyInFlight => ({ code: 'idempotency.key_in_flight' });
 
-/** A key holds 1 to 255 characters. */
+/** A key is a valid text (`parseText`: it is stored) of 1 to 255 characters. */
 export function parseIdempotencyKey(raw: string): Result<string, FieldIssue> {
-  return raw.length >= 1 && raw.length <= IDEMPOTENCY_KEY_MAX_LENGTH
-    ? ok(raw)
+  const key = parseText(raw, 'idempotency-key');
+  if (!key.ok) return key;
+  const length = codePointLength(key.value);
+  return length >= 1 && length <= IDEMPOTENCY_KEY_MAX_LENGTH
+    ? key
     : err({ field: 'idempotency-key', message: `must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters` });
 }
 

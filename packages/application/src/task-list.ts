@@ -8,9 +8,11 @@ import {
   parseDateTime,
   parsePriority,
   parseTag,
+  parseText,
   PRIORITY_RANK,
   MAX_TAGS,
   tagKey,
+  textFault,
   TITLE_MAX_LENGTH,
   type FieldIssue,
   type Priority,
@@ -104,7 +106,7 @@ export function isSortValue(value: string, sort: TaskSortKey, order: SortOrder):
     case 'updated':
       return isInstant(value);
     case 'title':
-      return !value.includes('\u0000') && codePointLength(value) <= TITLE_MAX_LENGTH;
+      return textFault(value) === null && codePointLength(value) <= TITLE_MAX_LENGTH;
     case 'due_date':
       return value === NO_DUE_DATE[order] || isInstant(value);
     case 'priority':
@@ -193,13 +195,11 @@ export function parseFilters(request: TaskFiltersRequest, now: Date): Result<Tas
     else filters.tags = [...new Set(tags.flatMap((tag) => (tag.ok ? [tagKey(tag.value)] : [])))];
   }
   if (request.q !== undefined) {
-    if (codePointLength(request.q) > SEARCH_MAX_LENGTH) {
+    const q = parseText(request.q, 'q');
+    if (!q.ok) issues.push(q.error);
+    else if (codePointLength(q.value) > SEARCH_MAX_LENGTH) {
       issues.push({ field: 'q', message: `must be at most ${SEARCH_MAX_LENGTH} characters` });
-    } else if (request.q.includes('\u0000')) {
-      issues.push({ field: 'q', message: 'must not contain NUL characters' });
-    } else {
-      filters.words = searchWords(request.q);
-    }
+    } else filters.words = searchWords(q.value);
   }
   for (const [raw, field, key] of [
     [request.dueAfter, 'due_after', 'dueAfter'],
@@ -239,7 +239,10 @@ export function decodeCursor(cursor: string, query: Pick<TaskListQuery, 'sort' |
     typeof payload.value !== 'string' ||
     typeof payload.id !== 'number' ||
     !Number.isSafeInteger(payload.id) ||
-    payload.id < 1
+    payload.id < 1 ||
+    // Only a sort and an order this service knows are quoted back: a forged cursor's text never reaches a message.
+    !(TASK_SORT_KEYS as readonly unknown[]).includes(payload.sort) ||
+    !(SORT_ORDERS as readonly unknown[]).includes(payload.order)
   ) {
     return invalidCursor('is not a cursor this service issued');
   }

@@ -151,8 +151,10 @@ export function createTaskUseCases({ tasks, clock, idempotency, changes, signals
         const created = await idempotency.insertTask(request, claim.token, task.value);
         return created === null ? err(idempotencyKeyInFlight()) : ok(announced(actor, { task: created, replayed: false }));
       } catch (error) {
-        // The transaction rolled back: free the key so that the client's retry runs now, not after the lease.
-        await idempotency.release(request, claim.token).catch(() => undefined);
+        // The transaction did not commit (or its outcome is unknown: the release frees only a key with no
+        // task): free the key so that the client's retry runs without waiting for the lease. The answer does not
+        // wait for it: after a timeout the release would queue on the same row lock and push the answer late.
+        void idempotency.release(request, claim.token).catch(() => undefined);
         throw error;
       }
     },
@@ -181,11 +183,14 @@ export function createTaskUseCases({ tasks, clock, idempotency, changes, signals
       return ok({ total, completed, pending: total - completed, overdue });
     },
 
-    /** PUT: the title is required, every other field optional; fields not named keep their value. */
+    /**
+     * PUT: the same as PATCH. Many frontends send partial PUTs, so a field the request does not name keeps its
+     * value (an older client must not erase what a newer one set) and no field is required.
+     */
     replaceTask(
       actor: UserId,
       id: TaskId,
-      draft: TaskDraft,
+      draft: TaskChangesDraft,
       expected?: ExpectedVersions,
     ): Promise<Result<Task, TaskInvalid | TaskNotFound | TaskVersionMismatch>> {
       return changeTask(actor, id, draft, expected);

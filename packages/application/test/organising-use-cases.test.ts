@@ -114,6 +114,10 @@ t.test('createTaskOnce', async (t) => {
     const { useCases } = setup();
     t.match(await useCases.createTaskOnce(alice, '', { title: 'x' }), { ok: false, error: { issues: [{ field: 'idempotency-key' }] } });
     t.match(await useCases.createTaskOnce(alice, 'k'.repeat(256), { title: 'x' }), { ok: false, error: { issues: [{ field: 'idempotency-key' }] } });
+    for (const key of ['k\u0000', 'k\ud800']) {
+      t.match(await useCases.createTaskOnce(alice, key, { title: 'x' }), { ok: false, error: { issues: [{ field: 'idempotency-key' }] } }, JSON.stringify(key));
+    }
+    t.match(await useCases.createTaskOnce(alice, '\u{1F600}'.repeat(255), { title: 'x' }), { ok: true }, '255 characters, counted in code points');
     t.match(await useCases.createTaskOnce(alice, 'k', { title: ' ' }), { ok: false, error: { code: 'task.invalid' } });
     t.match(await useCases.createTaskOnce(alice, 'k', { title: 'Fixed' }), { ok: true, value: { replayed: false } }, 'the key is still free');
   });

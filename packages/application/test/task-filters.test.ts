@@ -63,6 +63,22 @@ t.test('parseFilters', async (t) => {
     });
     t.match(parseFilters({ status: 'all', q: 'a\u0000b' }, now), { ok: false, error: [{ field: 'q' }] });
   });
+
+  t.test('search words and tag filters are texts: NUL and unpaired surrogates are refused, naming the parameter', async (t) => {
+    t.strictSame(parseFilters({ status: 'all', q: 'rent\u0000' }, now), {
+      ok: false,
+      error: [{ field: 'q', message: 'must not contain the NUL character (U+0000)' }],
+    });
+    t.strictSame(parseFilters({ status: 'all', q: 'pay \ud800' }, now), {
+      ok: false,
+      error: [{ field: 'q', message: 'must be valid Unicode (no unpaired surrogate)' }],
+    });
+    t.strictSame(parseFilters({ status: 'all', tag: ['work', 'home\udc00'] }, now), {
+      ok: false,
+      error: [{ field: 'tag', message: 'must be valid Unicode (no unpaired surrogate)' }],
+    });
+    t.match(parseFilters({ status: 'all', q: '\u0007 \u{1F600}e\u0301' }, now), { ok: true }, 'other control characters are words like any');
+  });
 });
 
 t.test('matchesFilters', async (t) => {

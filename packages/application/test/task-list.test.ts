@@ -5,6 +5,7 @@ import {
   compareCodePoints,
   comparePositions,
   decodeCursor,
+  decodeListCursor,
   encodeCursor,
   SORT_ORDERS,
   sortValueOf,
@@ -116,6 +117,18 @@ t.test('cursors', async (t) => {
     );
   });
 
+  t.test('a listing cursor whose value is not a valid text is refused (it would reach the database)', async (t) => {
+    for (const value of ['pay\u0000rent', 'pay \ud800']) {
+      const cursor = encodeCursor(query, { value, id: taskId(1) });
+      t.strictSame(
+        decodeListCursor(cursor, query),
+        { ok: false, error: { field: 'cursor', message: 'is not a cursor this service issued' } },
+        JSON.stringify(value),
+      );
+    }
+    t.match(decodeListCursor(encodeCursor(query, { value: 'pay \u0007\u{1F600}', id: taskId(1) }), query), { ok: true });
+  });
+
   t.test('a cursor made for another sort or order is refused on the cursor field', async (t) => {
     const cursor = encodeCursor(query, { value: 'pay rent', id: taskId(1) });
     t.strictSame(decodeCursor(cursor, { sort: 'created', order: 'asc' }), {
@@ -139,6 +152,8 @@ t.test('cursors', async (t) => {
       'id as a string': encode('{"sort":"title","order":"asc","value":"a","id":"1"}'),
       'value not a string': encode('{"sort":"title","order":"asc","value":1,"id":1}'),
       'invalid UTF-8': Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64url'),
+      'an unknown sort': encode('{"sort":"t\\u0000itle","order":"asc","value":"a","id":1}'),
+      'an unknown order': encode('{"sort":"title","order":"up","value":"a","id":1}'),
     };
     for (const [name, cursor] of Object.entries(garbage)) {
       t.strictSame(

@@ -268,6 +268,14 @@ t.test('replaceTask', async (t) => {
     t.strictSame(await useCases.getTask(alice, created.id), { ok: true, value: replaced }, 'stored');
   });
 
+  t.test('is a partial update, as frontends send it: no field is required, the title included', async (t) => {
+    const { useCases } = setup();
+    const created = valueOf(await useCases.createTask(alice, { title: 'Pay rent', description: 'by Friday' }));
+    const replaced = valueOf(await useCases.replaceTask(alice, created.id, { completed: true }));
+    t.match(replaced, { title: 'Pay rent', description: 'by Friday', completed: true, version: 2 });
+    t.match(valueOf(await useCases.replaceTask(alice, created.id, {})), { title: 'Pay rent', completed: true, version: 3 }, 'an empty PUT is a write');
+  });
+
   t.test('sets every field given', async (t) => {
     const { useCases } = setup();
     const created = valueOf(await useCases.createTask(alice, { title: 'Pay rent', description: 'by Friday', completed: true }));

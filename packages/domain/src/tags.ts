@@ -1,6 +1,6 @@
 import { err, ok, type Result } from './result.js';
 import type { FieldIssue } from './task-errors.js';
-import { codePointLength, compareCodePoints, foldCase } from './text.js';
+import { codePointLength, compareCodePoints, foldCase, textFault } from './text.js';
 
 export const MAX_TAGS = 20;
 export const TAG_MAX_LENGTH = 32;
@@ -13,8 +13,13 @@ export const tagKey = (tag: string): string => foldCase(tag);
 
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
-/** One tag: in NFC, trimmed, 1 to 32 code points, no control characters. Its spelling (case included) is kept. */
+/**
+ * One tag: a valid text (`textFault`), in NFC, trimmed, 1 to 32 code points, no control characters (unlike
+ * titles: a tag is a one-line label). Its spelling (case included) is kept.
+ */
 export function parseTag(raw: string): Result<string, string> {
+  const fault = textFault(raw);
+  if (fault !== null) return err(fault);
   const tag = raw.normalize('NFC').trim();
   if (tag.length === 0) return err('must not be empty');
   if (codePointLength(tag) > TAG_MAX_LENGTH) return err(`must be at most ${TAG_MAX_LENGTH} characters`);

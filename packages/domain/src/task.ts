@@ -11,7 +11,7 @@ import {
   type TaskNotFound,
   type TaskVersionMismatch,
 } from './task-errors.js';
-import { codePointLength } from './text.js';
+import { codePointLength, parseText } from './text.js';
 
 export const TITLE_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 1000;
@@ -70,9 +70,11 @@ export interface TaskChanges {
   readonly dueDate?: Date | null;
 }
 
-/** A title is trimmed, then must hold 1 to 200 characters (Unicode code points). */
+/** A title is a valid text (`parseText`), trimmed, then must hold 1 to 200 characters (Unicode code points). */
 export function parseTitle(raw: string): Result<string, FieldIssue> {
-  const title = raw.trim();
+  const text = parseText(raw, 'title');
+  if (!text.ok) return text;
+  const title = text.value.trim();
   if (title.length === 0) return err({ field: 'title', message: 'must not be empty' });
   if (codePointLength(title) > TITLE_MAX_LENGTH) {
     return err({ field: 'title', message: `must be at most ${TITLE_MAX_LENGTH} characters` });
@@ -80,9 +82,12 @@ export function parseTitle(raw: string): Result<string, FieldIssue> {
   return ok(title);
 }
 
-/** A description is kept as written, up to 1000 characters; null means "no description". */
+/** A description is a valid text (`parseText`) kept as written, up to 1000 characters; null means "no description". */
 export function parseDescription(raw: string | null): Result<string | null, FieldIssue> {
-  if (raw !== null && codePointLength(raw) > DESCRIPTION_MAX_LENGTH) {
+  if (raw === null) return ok(null);
+  const text = parseText(raw, 'description');
+  if (!text.ok) return text;
+  if (codePointLength(raw) > DESCRIPTION_MAX_LENGTH) {
     return err({ field: 'description', message: `must be at most ${DESCRIPTION_MAX_LENGTH} characters` });
   }
   return ok(raw);

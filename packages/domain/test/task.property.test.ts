@@ -13,6 +13,7 @@ import {
   type Task,
   type TaskChanges,
 } from '../src/index.js';
+import { TEXT_FAULTS, validCodePoint } from './support/any-text.js';
 import { holds } from './support/properties.js';
 
 const codePoints = (text: string) => [...text].length;
@@ -22,13 +23,21 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 const padding = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u2003', '\u3000', '\ufeff'), maxLength: 5 });
 
 /**
- * Strings of `min` to `max` code points, astral ones included. The length is drawn explicitly, and
- * the bounds often, because fast-check's default size would keep strings under a dozen characters.
+ * Valid texts of `min` to `max` code points, astral ones and control characters included. The length is drawn
+ * explicitly, and the bounds often, because fast-check's default size would keep strings under a dozen characters.
  */
 const codePointString = (min: number, max: number) =>
   fc
     .oneof(fc.integer({ min, max }), fc.constantFrom(min, max))
-    .chain((length) => fc.string({ unit: 'binary', minLength: length, maxLength: length }));
+    .chain((length) => fc.string({ unit: validCodePoint, minLength: length, maxLength: length }));
+
+/** A valid text with a fault (NUL, an unpaired surrogate) put in at some place. */
+const withFault = (text: fc.Arbitrary<string>) =>
+  fc.tuple(text, fc.constantFrom(...TEXT_FAULTS), fc.nat()).map(([valid, fault, at]) => {
+    const characters = [...valid];
+    characters.splice(at % (characters.length + 1), 0, fault);
+    return characters.join('');
+  });
 
 /** Like codePointString, with no whitespace at either end. */
 const trimmed = (min: number, max: number) => codePointString(min, max).filter((text) => text.trim() === text);
@@ -73,6 +82,17 @@ t.test('any title whose trimmed form has more than 200 code points is refused', 
     fc.property(padding, trimmed(201, 260), padding, (before, core, after) => {
       const result = parseTitle(before + core + after);
       return !result.ok && result.error.field === 'title';
+    }),
+  );
+});
+
+t.test('a title or description holding a NUL or an unpaired surrogate is refused, naming the field', async (t) => {
+  holds(
+    t,
+    fc.property(withFault(codePointString(0, 150)), (raw) => {
+      const title = parseTitle(raw);
+      const description = parseDescription(raw);
+      return !title.ok && title.error.field === 'title' && !description.ok && description.error.field === 'description';
     }),
   );
 });

@@ -1,7 +1,7 @@
 import { CHANGES_LIMIT } from '@todo/application';
 import type { TaskChange } from '@todo/domain';
 import { Type, type Static } from 'typebox';
-import { toTaskResource } from './task-schemas.js';
+import { toTaskResource } from '../wire/task-schemas.js';
 
 const Cursor = Type.String({
   minLength: 1,

@@ -7,8 +7,8 @@ import { ChangesPageSchema, ChangesQuery, EventsHeaders, EventsQuery, toChangeRe
 import { requirePathUserIsCaller } from './compat-mount.js';
 import { valueOf } from './error-handler.js';
 import type { EventStreams } from './event-streams.js';
-import { problem, problemResponses, sendProblem } from './problem.js';
-import { CompatParams } from './task-schemas.js';
+import { problem, problemResponses, sendProblem } from '../wire/problem.js';
+import { CompatParams } from '../wire/task-schemas.js';
 
 export interface LiveRoutesOptions {
   readonly useCases: TaskUseCases;

@@ -1,12 +1,12 @@
 import type { TaskUseCases } from '@todo/application';
-import type { Task, TaskChangesDraft, TaskId } from '@todo/domain';
+import type { Task, TaskId } from '@todo/domain';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { requirePathUserIsCaller } from './compat-mount.js';
 import { valueOf } from './error-handler.js';
 import { etagOf, expectedVersions, noneMatchFails } from './etag.js';
-import { problemResponses } from './problem.js';
+import { problemResponses } from '../wire/problem.js';
 import {
   BulkCompletionBody,
   ClearedTasks,
@@ -25,8 +25,9 @@ import {
   TaskIdParams,
   TaskStatsSchema,
   UpdateTaskBody,
+  draftOf,
   toTaskResource,
-} from './task-schemas.js';
+} from '../wire/task-schemas.js';
 
 export interface TaskRoutesOptions {
   readonly useCases: TaskUseCases;
@@ -65,21 +66,6 @@ function nextPageLink(request: FastifyRequest, cursor: string): string {
   const params = new URLSearchParams(query);
   params.set('cursor', cursor);
   return `<${path}?${params.toString()}>; rel="next"`;
-}
-
-interface TaskFieldsBody {
-  readonly title?: string;
-  readonly description?: string | null;
-  readonly completed?: boolean;
-  readonly priority?: string;
-  readonly tags?: string[];
-  readonly due_date?: string | null;
-}
-
-/** The wire's snake_case body as the domain's draft. */
-function draftOf<Body extends TaskFieldsBody>(body: Body): TaskChangesDraft & Pick<Body, 'title'> {
-  const { due_date: dueDate, ...fields } = body;
-  return { ...fields, dueDate };
 }
 
 /**
@@ -255,8 +241,10 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
       schema: {
         tags,
         operationId: operationId('replaceTask'),
-        summary: 'Update a task (title required)',
-        description: 'Fields left out keep their value: an older client never erases what a newer one set.',
+        summary: 'Update the fields given (as PATCH)',
+        description:
+          'Exactly like PATCH: every field is optional, and fields left out keep their value (many frontends send ' +
+          'partial PUTs; an older client never erases what a newer one set).',
         security: AUTHENTICATED,
         params: taskParams,
         headers: IfMatchHeaders,
@@ -319,7 +307,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
         tags,
         operationId: operationId('setTaskCompletion'),
         summary: 'Flip or set completion',
-        description: 'No body (an empty JSON body included) flips `completed`; `{"completed": bool}` sets it.',
+        description: 'No body (an empty JSON body included) or `{}` flips `completed`; `{"completed": bool}` sets it.',
         security: AUTHENTICATED,
         params: taskParams,
         headers: IfMatchHeaders,

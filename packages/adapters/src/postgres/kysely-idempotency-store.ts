@@ -1,6 +1,7 @@
 import type { ClaimTimes, IdempotencyClaim, IdempotencyStore, IdempotentRequest } from '@todo/application';
 import type { NewTask, Task } from '@todo/domain';
 import { sql, type Kysely } from 'kysely';
+import { DATABASE_TIMEOUTS } from './connection.js';
 import type { Database } from './database.js';
 import { KyselyTaskRepository } from './kysely-task-repository.js';
 import { translateUnavailable } from './unavailable.js';
@@ -93,6 +94,13 @@ export class KyselyIdempotencyStore implements IdempotencyStore {
   insertTask({ owner, key }: IdempotentRequest, token: string, task: NewTask): Promise<Task | null> {
     return translateUnavailable(() =>
       this.#db.transaction().execute(async (trx) => {
+        // The row lock below makes retries of this key wait: the server ends this transaction by itself if a
+        // statement runs on after the client gave up, or the client goes silent. Local to the transaction, so
+        // a pooler in transaction mode keeps no trace of it.
+        await sql`
+          select set_config('statement_timeout', ${String(DATABASE_TIMEOUTS.transactionStatementMs)}, true),
+                 set_config('idle_in_transaction_session_timeout', ${String(DATABASE_TIMEOUTS.transactionIdleMs)}, true)
+        `.execute(trx);
         // Locks the key's row until commit: nobody can take the key over while the task is being created.
         const held = await trx
           .selectFrom('idempotency_keys')

@@ -138,6 +138,19 @@ export function taskRepositoryContract(t: Test, makeRepository: (t: Test) => Pro
     t.same(await repository.findOwned(owner, stored.id), stored, 'reads back what it stored');
   });
 
+  t.test('every valid text comes back exactly: a leading BOM, control and invisible characters, astral characters', async (t) => {
+    const repository = await makeRepository(t);
+    // U+FEFF first: a decoder that treats it as a byte order mark (PGlite's did) would drop it.
+    const owner = userId(`\ufeff${freshOwner()}\u0001`);
+    const title = 'e\u0301\u0007\u{1F469}\u200d\u{1F4BB}\u202e\uffff';
+    const description = '\ufeff\ufeffline\r\n\u0085\u2028\u{10FFFF}\u001b[0m';
+    const stored = await repository.insert(newTask(owner, { title, description, tags: tags('\u{1F600}', 'caf\u00e9', '\u200b') }));
+    t.equal(stored.userId, owner);
+    t.equal(stored.title, title);
+    t.equal(stored.description, description);
+    t.same(await repository.findOwned(owner, stored.id), stored, 'reads back what it stored');
+  });
+
   t.test('findOwned answers null for a missing task and for another user\'s task', async (t) => {
     const repository = await makeRepository(t);
     const owner = freshOwner();

@@ -1,3 +1,4 @@
+import { parseUserId, USER_ID_MAX_LENGTH } from '@todo/domain';
 import {
   decodeProtectedHeader,
   jwtVerify,
@@ -9,7 +10,7 @@ import type { KeyLookup } from './jwks-key-source.js';
 
 /** Longer tokens are refused before any parsing. Better Auth's largest (the cookie cache) is about 1 KB. */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
-export const MAX_USER_ID_LENGTH = 255;
+export const MAX_USER_ID_LENGTH = USER_ID_MAX_LENGTH;
 const MAX_KID_LENGTH = 256;
 
 /** Better Auth's `jwt({ sessionCookieCache: true })` signs the cookie cache with the JWKS key under this type… */
@@ -54,7 +55,7 @@ export interface PublicKeySource {
 export type HmacVerifier = (token: string) => Promise<JWTPayload>;
 
 export interface TokenVerifierOptions {
-  /** Checks HS256/384/512 tokens against `BETTER_AUTH_SECRET` (the auth plugin uses @fastify/jwt). `null`: every HMAC token is refused. */
+  /** Checks HS256/384/512 tokens against `BETTER_AUTH_SECRET` (the bearer authenticator uses fast-jwt). `null`: every HMAC token is refused. */
   readonly hmac: HmacVerifier | null;
   /** Better Auth's JWKS. `null`: every asymmetric token is refused. */
   readonly jwks: PublicKeySource | null;
@@ -80,7 +81,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The one verifier of bearer tokens (framework-agnostic; the Fastify auth plugin calls it). The algorithm in the
+ * The one verifier of bearer tokens (framework-agnostic; the bearer authenticator calls it). The algorithm in the
  * header only selects which of our keys to try: HS* can only meet the shared secret, asymmetric algorithms only
  * the JWKS keys of the matching type, anything else (`none` included) is refused.
  */
@@ -134,10 +135,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (sessionExpiresAt + options.clockSkewSeconds * 1000 < now()) return refuse('cookie cache: the session has expired');
     }
     if (typeof id !== 'string' || id.length === 0) return refuse('no user id (sub) in the token');
-    if (id.length > MAX_USER_ID_LENGTH) return refuse(`user id longer than ${MAX_USER_ID_LENGTH} characters`);
+    // The domain's rule: a NUL, an unpaired surrogate or more than 255 code points could not be stored as an
+    // owner (a 500 on insert, or an owner silently changed to U+FFFD): such a token names no user of ours.
+    const owner = parseUserId(id);
+    if (!owner.ok) return refuse(`the user id ${owner.error}`);
     // Both verifiers require `exp`.
     const expiresAt = Number(payload.exp) * 1000;
-    return { ok: true, userId: id, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind, expiresAt };
+    return { ok: true, userId: owner.value, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind, expiresAt };
   }
 
   async function verify(token: string): Promise<Verification> {

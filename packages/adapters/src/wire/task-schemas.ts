@@ -7,7 +7,15 @@ import {
   TASK_SORT_KEYS,
   TASK_STATUS_FILTERS,
 } from '@todo/application';
-import { DESCRIPTION_MAX_LENGTH, MAX_TAGS, PRIORITIES, TAG_MAX_LENGTH, TITLE_MAX_LENGTH, type Task } from '@todo/domain';
+import {
+  DESCRIPTION_MAX_LENGTH,
+  MAX_TAGS,
+  PRIORITIES,
+  TAG_MAX_LENGTH,
+  TITLE_MAX_LENGTH,
+  type Task,
+  type TaskChangesDraft,
+} from '@todo/domain';
 import { Type, type Static } from 'typebox';
 
 // The length rule applies after trimming, so the domain checks it; the schema only checks the type.
@@ -79,6 +87,21 @@ export const toTaskResource = (task: Task): TaskResource => ({
   updated_at: task.updatedAt.toISOString(),
 });
 
+export interface TaskFieldsBody {
+  readonly title?: string;
+  readonly description?: string | null;
+  readonly completed?: boolean;
+  readonly priority?: string;
+  readonly tags?: string[];
+  readonly due_date?: string | null;
+}
+
+/** The wire's snake_case body as the domain's draft. */
+export function draftOf<Body extends TaskFieldsBody>(body: Body): TaskChangesDraft & Pick<Body, 'title'> {
+  const { due_date: dueDate, ...fields } = body;
+  return { ...fields, dueDate };
+}
+
 const optionalFields = {
   description: Type.Optional(Description),
   completed: Type.Optional(Type.Boolean()),
@@ -93,22 +116,26 @@ export const CreateTaskBody = Type.Object(
   { title: Title, ...optionalFields },
   { additionalProperties: false, title: 'CreateTask', description: 'Defaults: priority `medium`, no tags, no due date.' },
 );
+// PUT takes what PATCH takes: many frontends send partial PUTs, and a field left out must never be reset.
 export const ReplaceTaskBody = Type.Object(
-  { title: Title, ...optionalFields },
-  { additionalProperties: false, title: 'ReplaceTask', description: 'Fields left out keep their value.' },
+  { title: Type.Optional(Title), ...optionalFields },
+  {
+    additionalProperties: false,
+    title: 'ReplaceTask',
+    description: 'The same as UpdateTask: every field is optional, and fields left out keep their value.',
+  },
 );
 export const UpdateTaskBody = Type.Object(
   { title: Type.Optional(Title), ...optionalFields },
   { additionalProperties: false, title: 'UpdateTask', description: 'Only the fields given change.' },
 );
-/** No body (or an empty one) flips `completed`; `{"completed": bool}` sets it. */
-export const CompletionBody = Type.Unsafe<{ completed: boolean } | null>({
+/** No body (or an empty one) and `{}` flip `completed`; `{"completed": bool}` sets it. */
+export const CompletionBody = Type.Unsafe<{ completed?: boolean } | null>({
   type: ['object', 'null'],
   properties: { completed: { type: 'boolean' } },
-  required: ['completed'],
   additionalProperties: false,
   title: 'Completion',
-  description: 'Omit the body to flip `completed`; send `{"completed": bool}` to set it.',
+  description: 'Omit the body, or send `{}`, to flip `completed`; send `{"completed": bool}` to set it.',
 });
 export const BulkCompletionBody = Type.Object(
   {
