@@ -59,8 +59,9 @@ async function follow(api: ReturnType<typeof client>, replica: Map<number, TaskB
   }
 }
 
-for (const store of ['memory', 'pglite', 'postgres'] satisfies Store[]) {
-  t.test(`the change feed on ${store}`, { skip: store === 'postgres' && !process.env['TEST_DATABASE_URL'] ? 'TEST_DATABASE_URL is not set' : false }, async (t) => {
+for (const store of ['memory', 'pglite', 'postgres', 'pgbouncer'] satisfies Store[]) {
+  const needsPostgres = (store === 'postgres' || store === 'pgbouncer') && !process.env['TEST_DATABASE_URL'];
+  t.test(`the change feed on ${store}`, { skip: needsPostgres ? 'TEST_DATABASE_URL is not set' : false }, async (t) => {
     const app = await testApp(t, { store });
 
     t.test('without since: every current task as an upsert, no deletion, and a cursor from which only later writes follow', async (t) => {

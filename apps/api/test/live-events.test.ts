@@ -1,5 +1,6 @@
 import t from 'tap';
 import { listening, openEventStream, type EventStreamReader } from './support/event-stream.js';
+import { connectMcp } from './support/mcp-client.js';
 import { bearer, testApp, tokenFor } from './support/test-app.js';
 
 /** The event stream, GET /tasks/events (contract §9), read over a real socket with fetch as a browser does. */
@@ -161,4 +162,38 @@ t.test('closing the app ends open streams and still finishes in time', async (t)
   await Promise.all(open3.map((stream) => stream.ended));
   t.pass('every stream ended');
   t.equal(app.openEventStreams(), 0);
+});
+
+t.test('writes made by an AI agent through MCP are ordinary writes: they reach the stream and the feed', async (t) => {
+  const app = await testApp(t);
+  const base = await listening(app);
+  const user = freshUser();
+  const stream = await open(`${base}/api/tasks/events`, bearer(user));
+  const start = (await (await fetch(`${base}/api/tasks/changes`, { headers: bearer(user) })).json()) as { cursor: string };
+  const mcp = await connectMcp(t, app, { user });
+  const added = (await mcp.call('add_task', { title: 'from an agent' })).structuredContent as unknown as TaskBody;
+  await mcp.call('complete_task', { id: added.id });
+  t.same(dataOf(await stream.next()).task?.title, 'from an agent');
+  const completed = dataOf(await stream.next());
+  t.match(completed, { type: 'upsert', task: { id: added.id, completed: true } });
+  await mcp.call('delete_task', { id: added.id });
+  t.same(dataOf(await stream.next()), { type: 'delete', id: added.id });
+  const feed = (await (await fetch(`${base}/api/tasks/changes?since=${start.cursor}`, { headers: bearer(user) })).json()) as { changes: unknown[] };
+  t.same(feed.changes, [{ type: 'delete', id: added.id }], 'the feed has it too, compacted');
+});
+
+t.test('/metrics counts the event streams open', async (t) => {
+  const token = 'metrics-token-that-is-long-enough-0123456789';
+  const app = await testApp(t, { env: { METRICS_TOKEN: token } });
+  const base = await listening(app);
+  const gauge = async () => {
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    return Number(/^event_streams_open (\d+)$/m.exec(text)?.[1]);
+  };
+  t.equal(await gauge(), 0);
+  const two = [await open(`${base}/api/tasks/events`, bearer(freshUser())), await open(`${base}/api/tasks/events`, bearer(freshUser()))];
+  t.equal(await gauge(), 2);
+  two[0]!.close();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.equal(await gauge(), 1, 'a closed stream is no longer counted');
 });

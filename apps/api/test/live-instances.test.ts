@@ -1,7 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { DatabaseConnection, HttpApp } from '@todo/adapters';
 import t, { type Test } from 'tap';
-import { isolatedPglite, isolatedPostgres, skipWithoutPostgres } from '../../../packages/adapters/test/support/databases.js';
+import { migrateToLatest, openDatabase } from '@todo/adapters';
+import {
+  isolatedPgBouncer,
+  isolatedPglite,
+  isolatedPostgres,
+  skipWithoutPostgres,
+  TEST_DATABASE_URL,
+} from '../../../packages/adapters/test/support/databases.js';
+import { captureLogs } from './support/logs.js';
+import { serverBinaries, startPrivatePostgres } from './support/private-postgres.js';
 import { listening, openEventStream, type EventStreamReader } from './support/event-stream.js';
 import { bearer, testApp, type TestAppOptions } from './support/test-app.js';
 
@@ -73,6 +82,96 @@ t.test('on PostgreSQL, with no working listener the streams poll the feed: chang
     t.equal((JSON.parse(event.data) as Change & { type: 'upsert' }).task.id, task.id);
     t.ok(Date.now() - written <= 2000, `round ${round}: ${Date.now() - written} ms`);
   }
+});
+
+/** The database behind a pooler URL, reached directly (what `DATABASE_DIRECT_URL` is in production). */
+function directUrlOf(pooled: DatabaseConnection): string {
+  const direct = new URL(TEST_DATABASE_URL!);
+  direct.pathname = new URL((pooled.target as { url: string }).url).pathname;
+  return direct.href;
+}
+
+t.test("through PgBouncer, LISTEN delivers nothing: the service tells by notifying itself, and streams poll", { skip: skipWithoutPostgres }, async (t) => {
+  const pooled = await isolatedPgBouncer(t);
+  const logs = captureLogs();
+  const writer = await instance(t, pooled);
+  const reader = await testApp(t, { database: pooled, env: { LOG_LEVEL: 'info' }, overrides: { logDestination: logs.destination } });
+  const [writerBase, readerBase] = [await listening(writer), await listening(reader)];
+  const user = freshUser();
+  const stream = await openEventStream(`${readerBase}/api/tasks/events`, bearer(user));
+  streams.push(stream);
+  for (let round = 0; round < 3; round++) {
+    const written = Date.now();
+    const task = await create(writerBase, user, `pooled ${round}`);
+    const event = await stream.next(2500);
+    t.equal((JSON.parse(event.data) as Change & { type: 'upsert' }).task.id, task.id);
+    t.ok(Date.now() - written <= 2000, `round ${round}: ${Date.now() - written} ms, by polling`);
+  }
+  // The self-test gives up after 3 s without its notification.
+  const warned = () => logs.entries().some((entry) => /LISTEN delivers nothing/.test(String(entry['msg'])));
+  for (let waited = 0; !warned() && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  t.ok(warned(), 'the service logged that the pooler swallows LISTEN and that it polls');
+});
+
+t.test('through PgBouncer with DATABASE_DIRECT_URL, the listener uses the direct connection: within a second', { skip: skipWithoutPostgres }, async (t) => {
+  const pooled = await isolatedPgBouncer(t);
+  const withDirect: DatabaseConnection = { ...pooled, target: { ...pooled.target, directUrl: directUrlOf(pooled) } as DatabaseConnection['target'] };
+  const [writer, reader] = [await instance(t, pooled), await instance(t, withDirect)];
+  const [writerBase, readerBase] = [await listening(writer), await listening(reader)];
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const user = freshUser();
+  const stream = await openEventStream(`${readerBase}/api/tasks/events`, bearer(user));
+  streams.push(stream);
+  for (let round = 0; round < 3; round++) {
+    const written = Date.now();
+    const task = await create(writerBase, user, `direct ${round}`);
+    const event = await stream.next(1000);
+    t.equal((JSON.parse(event.data) as Change & { type: 'upsert' }).task.id, task.id);
+    t.ok(Date.now() - written < 1000, `round ${round}: ${Date.now() - written} ms`);
+  }
+});
+
+t.test('after the database restarts, the listener reconnects by itself and streams catch up', { skip: serverBinaries() === null ? 'no PostgreSQL server binaries under /usr/lib/postgresql' : false }, async (t) => {
+  const postgres = await startPrivatePostgres(serverBinaries()!);
+  t.teardown(() => postgres.destroy());
+  const connect = async () => {
+    const connection = await openDatabase({ kind: 'postgres', url: postgres.url, poolMax: 3 });
+    t.teardown(() => connection.close());
+    return connection;
+  };
+  await migrateToLatest((await connect()).db);
+  const [writer, reader] = [await instance(t, await connect()), await instance(t, await connect())];
+  const [writerBase, readerBase] = [await listening(writer), await listening(reader)];
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const user = freshUser();
+  const stream = await openEventStream(`${readerBase}/api/tasks/events`, bearer(user));
+  streams.push(stream);
+  await create(writerBase, user, 'before');
+  t.equal((JSON.parse((await stream.next(1000)).data) as Change & { type: 'upsert' }).task.title, 'before');
+
+  await postgres.stop();
+  await postgres.start();
+  // The first write after the restart: retried while the pools notice the new server.
+  let during: TaskBody | null = null;
+  for (let attempt = 0; during === null && attempt < 50; attempt++) {
+    const response = await fetch(`${writerBase}/api/tasks`, {
+      method: 'POST',
+      headers: { ...bearer(user), 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'after the restart' }),
+    });
+    if (response.status === 201) during = (await response.json()) as TaskBody;
+    else await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  t.ok(during, 'the writer recovered by itself');
+  const caughtUp = await stream.next(5000);
+  t.equal((JSON.parse(caughtUp.data) as Change & { type: 'upsert' }).task.id, during!.id, 'the stream caught up');
+
+  // Once the listener is back, a write arrives within a second again.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const written = Date.now();
+  const task = await create(writerBase, user, 'live again');
+  t.equal((JSON.parse((await stream.next(1000)).data) as Change & { type: 'upsert' }).task.id, task.id);
+  t.ok(Date.now() - written < 1000, `${Date.now() - written} ms`);
 });
 
 /**
