@@ -427,7 +427,7 @@ async function main(): Promise<void> {
     await explain(
       `${user} delete completed`,
       { user, filters: 'DELETE /tasks?status=completed', sort: '', order: '', status: '', page: '' },
-      () => rolledBack((trx) => trx.deleteCompletedOwned(user as Owner)),
+      () => rolledBack((trx) => trx.deleteCompletedOwned(user as Owner, now)),
       true,
     );
   }

@@ -1,11 +1,14 @@
 import {
   createHttpApp,
   InMemoryIdempotencyStore,
+  InProcessChangeSignals,
   JwksKeySource,
   KyselyIdempotencyStore,
+  KyselyTaskChangeFeed,
   KyselyTaskRepository,
   MetricsRegistry,
   migrateToLatest,
+  PostgresChangeSignals,
   openDatabase,
   RedisConnection,
   type DatabaseConnection,
@@ -14,8 +17,10 @@ import {
 } from '@todo/adapters';
 import {
   createTaskUseCases,
+  type ChangeSignals,
   type Clock,
   type IdempotencyStore,
+  type TaskChangeFeed,
   type TaskRepository,
   type TaskUseCases,
 } from '@todo/application';
@@ -25,6 +30,8 @@ import { developmentSecret } from './dev-secret.js';
 import { defaultLogDestination, loggerOptions, secretsOf, type LogDestination } from './logging.js';
 
 const VERSION = '0.1.0';
+/** Contract §9: the 11th stream of one user on one instance is 429. */
+const MAX_EVENT_STREAMS_PER_USER = 10;
 
 /** What the container holds: one of each, for the life of one app. */
 interface Cradle {
@@ -36,13 +43,19 @@ interface Cradle {
   readonly metrics: MetricsRegistry;
   readonly clock: Clock;
   readonly tasks: TaskRepository;
+  readonly changes: TaskChangeFeed;
+  readonly signals: ChangeSignals & { start(): void; stop(): Promise<void> };
   readonly idempotency: IdempotencyStore;
   readonly taskUseCases: TaskUseCases;
 }
 
-/** Replacements for tests: another repository (then no database is opened), clock, database or log destination. */
+/**
+ * Replacements for tests: another repository (then no database is opened; its change feed is `changes`, or the
+ * repository itself when it keeps one, as the in-memory repository does), clock, database or log destination.
+ */
 export interface AppOverrides {
   readonly tasks?: TaskRepository;
+  readonly changes?: TaskChangeFeed;
   readonly clock?: Clock;
   readonly database?: DatabaseConnection;
   readonly logDestination?: LogDestination;
@@ -52,6 +65,8 @@ const systemClock: Clock = {
   // Millisecond precision, like the wire format and the database columns.
   now: () => new Date(),
 };
+
+const isChangeFeed = (store: object): store is TaskChangeFeed => 'readChanges' in store && 'headSeq' in store;
 
 function registerPoolGauges(metrics: MetricsRegistry, database: DatabaseConnection): void {
   const { idle, waiting } = database.poolStats();
@@ -156,6 +171,28 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           if (database === null) throw new Error('no database to keep tasks in');
           return new KyselyTaskRepository(database.db);
         }).singleton(),
+    // The feed is kept by the store that keeps the tasks.
+    changes: asFunction(({ database, tasks }: Cradle) => {
+      if (overrides.tasks === undefined) return new KyselyTaskChangeFeed(database!.db);
+      const feed = overrides.changes ?? (isChangeFeed(tasks) ? tasks : null);
+      if (feed === null) throw new Error('the tasks override keeps no change feed: pass overrides.changes');
+      return feed;
+    }).singleton(),
+    // Across instances through PostgreSQL; within the process when the process holds the data (PGlite, memory).
+    signals: asFunction(({ database }: Cradle) => {
+      if (database === null || database.target.kind !== 'postgres') return new InProcessChangeSignals();
+      const { url, directUrl, searchPath } = database.target;
+      return new PostgresChangeSignals({
+        db: database.db,
+        listenUrl: directUrl ?? url,
+        // Instances on one database share the channel; a test's own schema keeps its signals to itself.
+        ...(searchPath === undefined ? {} : { channel: `todo_task_changes_${searchPath}` }),
+        onListening: (listening, reason) => app?.log[listening ? 'info' : 'warn'](reason),
+        onError: (error, during) => app?.log.warn({ err: error }, `change signals: ${during} failed`),
+      });
+    })
+      .singleton()
+      .disposer((signals) => signals.stop()),
     // Idempotency keys live beside the tasks: in the database, or in memory over the in-memory repository.
     idempotency: asFunction(({ database, tasks }: Cradle) =>
       database === null ? new InMemoryIdempotencyStore(tasks) : new KyselyIdempotencyStore(database.db),
@@ -167,6 +204,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     if (database !== null && config.migrateOnStart) await migrateDatabase(config, database);
     const { redis, metrics } = container.cradle;
     if (config.metricsToken !== null) metrics.collectProcessMetrics();
+    metrics.registerGauge({ name: 'event_streams_open', help: 'Event streams (GET /tasks/events) open on this instance', read: () => app?.openEventStreams() ?? 0 });
     const logDestination = overrides.logDestination ?? defaultLogDestination(config);
     app = await createHttpApp({
       useCases: container.cradle.taskUseCases,
@@ -197,10 +235,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       metrics: config.metricsToken === null ? null : { registry: metrics, token: config.metricsToken },
       strictTransportSecurity: config.environment === 'production',
       version: VERSION,
+      events: { keepAliveMs: config.eventsKeepAliveMs, maxStreamsPerUser: MAX_EVENT_STREAMS_PER_USER },
     });
     app.addHook('onClose', () => container.dispose());
     // After the app exists, so that an unreachable Redis is logged; requests never wait for it.
     await redis?.start();
+    container.cradle.signals.start();
     if (devSecret !== null) {
       app.log.warn(
         { secretFile: devSecret.path },

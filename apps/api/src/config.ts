@@ -24,6 +24,7 @@ const Env = Type.Object({
   CORS_ORIGINS: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 0, default: 600 }),
+  EVENTS_KEEP_ALIVE_SECONDS: Type.Number({ minimum: 0.05, maximum: 25, default: 15 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 64 * 1024 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
@@ -85,6 +86,8 @@ export interface Config {
   /** Requests per user per minute; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
   readonly trustProxy: boolean;
+  /** How often an idle event stream sends `: keep-alive` (contract §9: at least every 25 s). */
+  readonly eventsKeepAliveMs: number;
   /** Largest request body accepted; a larger one is 413. */
   readonly bodyLimitBytes: number;
   /** `null`: each instance counts rate limits alone. */
@@ -241,6 +244,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     logLevel: env.LOG_LEVEL,
     rateLimitPerMinute: env.RATE_LIMIT_MAX,
     trustProxy: env.TRUST_PROXY,
+    eventsKeepAliveMs: Math.round(env.EVENTS_KEEP_ALIVE_SECONDS * 1000),
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     redis:
       env.REDIS_URL === undefined

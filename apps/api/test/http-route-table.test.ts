@@ -1,15 +1,18 @@
 import { mintDevelopmentToken, type HttpApp } from '@todo/adapters';
 import t, { type Test } from 'tap';
 import { skipWithoutPostgres } from '../../../packages/adapters/test/support/databases.js';
-import { bearer, testApp, type Store } from './support/test-app.js';
+import { bearer, testApp, tokenFor, type Store } from './support/test-app.js';
 
 /**
  * Every /api route, read from the served OpenAPI document, must have an entry here: a route added later
  * fails this suite until it is covered for success, 401, 404 on another user's task, 422 and the compat 403.
  */
 interface RouteCase {
-  /** What the owner sends to succeed, and the status that proves it. */
-  readonly ok: { readonly body?: unknown; readonly query?: string; readonly status: number };
+  /**
+   * What the owner sends to succeed, and the status that proves it. `stream`: the answer is an event stream, which
+   * ends only when the token expires: the owner's token then lasts a second.
+   */
+  readonly ok: { readonly body?: unknown; readonly query?: string; readonly status: number; readonly stream?: boolean };
   /** A request part that must be refused with 422 naming `field`. */
   readonly invalid: { readonly body?: unknown; readonly query?: string; readonly field: string };
 }
@@ -34,6 +37,8 @@ const CASES: Record<string, RouteCase> = {
     ok: { status: 200 },
     invalid: { body: { completed: 'yes' }, field: 'completed' },
   },
+  'GET /tasks/changes': { ok: { status: 200 }, invalid: { query: 'limit=0', field: 'limit' } },
+  'GET /tasks/events': { ok: { status: 200, stream: true }, invalid: { query: 'limit=5', field: 'limit' } },
 };
 
 interface ApiRoute {
@@ -89,13 +94,15 @@ function routeTableSuite(store: Store) {
 
         t.test('succeeds for the owner', async (t) => {
           const task = await createTask(app, owner);
+          const headers = routeCase.ok.stream ? { authorization: `Bearer ${tokenFor(owner, 1)}` } : bearer(owner);
           const response = await app.inject({
             method: route.method as 'GET',
             url: urlFor(route, { user: owner, id: task.id, query: routeCase.ok.query ?? '' }),
-            headers: bearer(owner),
+            headers,
             ...(routeCase.ok.body === undefined ? {} : { payload: routeCase.ok.body as object }),
           });
           t.equal(response.statusCode, routeCase.ok.status, `answers ${routeCase.ok.status}`);
+          if (routeCase.ok.stream) t.match(response.headers['content-type'], /^text\/event-stream/, 'as an event stream');
         });
 
         t.test('is 401 without a token, with a forged token and with an expired token', async (t) => {

@@ -80,7 +80,13 @@ t.test('PGlite reports its one connection', async (t) => {
 t.test('PostgreSQL pool gauges: connections open, idle and queries waiting', { skip: skipWithoutPostgres }, async (t) => {
   const app = await testApp(t, { store: 'postgres', env: { METRICS_TOKEN } });
   await Promise.all(Array.from({ length: 8 }, () => app.inject({ url: '/api/tasks', headers: bearer('alice') })));
-  const text = (await app.inject({ url: '/metrics', headers: scrape })).body;
+  // The change signals' listener tests itself with a NOTIFY through the pool now and then: give it a moment.
+  let text = '';
+  for (let attempt = 0; attempt < 20; attempt++) {
+    text = (await app.inject({ url: '/metrics', headers: scrape })).body;
+    if (sample(text, 'db_pool_idle_connections') === sample(text, 'db_pool_connections')) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const total = sample(text, 'db_pool_connections');
   const idle = sample(text, 'db_pool_idle_connections');
   t.ok(total !== undefined && total >= 1 && total <= 5, `connections open: ${total} (the test pool holds at most 5)`);

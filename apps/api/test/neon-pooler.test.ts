@@ -54,5 +54,5 @@ t.test('migrations run over DATABASE_DIRECT_URL, never through DATABASE_URL', { 
   const direct = await scratchDatabase(t);
   await appWith(t, { DATABASE_URL: bouncer.url(pooled.name), DATABASE_DIRECT_URL: direct.directUrl });
   t.same(await tablesOf(pooled.directUrl), [], 'nothing was created through the pooler');
-  t.same(await tablesOf(direct.directUrl), ['idempotency_keys', 'kysely_migration', 'kysely_migration_lock', 'tasks']);
+  t.same(await tablesOf(direct.directUrl), ['change_feeds', 'idempotency_keys', 'kysely_migration', 'kysely_migration_lock', 'task_deletions', 'tasks']);
 });

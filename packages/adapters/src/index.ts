@@ -1,7 +1,9 @@
 export * from './memory/in-memory-idempotency-store.js';
 export * from './memory/in-memory-task-repository.js';
+export * from './memory/in-process-change-signals.js';
 export * from './postgres/connection.js';
 export * from './postgres/kysely-idempotency-store.js';
+export * from './postgres/kysely-task-change-feed.js';
 export * from './postgres/kysely-task-repository.js';
 export * from './postgres/migrate.js';
 export * from './postgres/unavailable.js';
@@ -15,3 +17,4 @@ export * from './http/http-app.js';
 export * from './wire/problem.js';
 export * from './wire/task-schemas.js';
 export * from './http/dev-token.js';
+export * from './postgres/postgres-change-signals.js';

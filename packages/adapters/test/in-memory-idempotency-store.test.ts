@@ -4,5 +4,5 @@ import { idempotencyStoreContract } from './support/idempotency-store-contract.j
 
 idempotencyStoreContract(t, async () => {
   const tasks = new InMemoryTaskRepository();
-  return { tasks, idempotency: new InMemoryIdempotencyStore(tasks) };
+  return { tasks, changes: tasks, idempotency: new InMemoryIdempotencyStore(tasks) };
 });

@@ -20,6 +20,7 @@ import {
   type Task,
   type TaskId,
 } from '@todo/domain';
+import { decodeOpaque, encodeOpaque } from './opaque-text.js';
 
 export { compareCodePoints };
 
@@ -220,33 +221,19 @@ interface CursorPayload {
   readonly id: number;
 }
 
-const toBase64Url = (text: string): string => {
-  const binary = Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('');
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-};
-
-const fromBase64Url = (encoded: string): string => {
-  const binary = atob(encoded.replaceAll('-', '+').replaceAll('_', '/'));
-  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-};
-
 /** An opaque cursor: clients pass it back unchanged to get the next page. */
 export function encodeCursor(query: Pick<TaskListQuery, 'sort' | 'order'>, position: TaskPosition): string {
   const payload: CursorPayload = { sort: query.sort, order: query.order, value: position.value, id: position.id };
-  return toBase64Url(JSON.stringify(payload));
+  return encodeOpaque(payload);
 }
 
 const invalidCursor = (message: string): Result<never, FieldIssue> => err({ field: 'cursor', message });
 
 /** Reads a cursor back; one made for another sort or order is refused rather than silently misread. */
 export function decodeCursor(cursor: string, query: Pick<TaskListQuery, 'sort' | 'order'>): Result<TaskPosition, FieldIssue> {
-  let payload: Partial<CursorPayload>;
-  try {
-    payload = JSON.parse(fromBase64Url(cursor)) as Partial<CursorPayload>;
-  } catch {
-    return invalidCursor('is not a cursor this service issued');
-  }
+  const payload = decodeOpaque(cursor) as Partial<CursorPayload> | null | undefined;
   if (
+    payload === undefined ||
     payload === null ||
     typeof payload !== 'object' ||
     typeof payload.value !== 'string' ||

@@ -28,6 +28,8 @@ import {
   parseIdempotencyKey,
   type IdempotencyError,
 } from './idempotency.js';
+import { createChangeFeedUseCases, type ChangeFeedUseCaseDependencies } from './change-feed-use-cases.js';
+import type { FeedCursorExpired } from './change-feed.js';
 import type { Clock } from './ports/clock.js';
 import type { IdempotencyStore } from './ports/idempotency-store.js';
 import type { TaskRepository } from './ports/task-repository.js';
@@ -42,14 +44,14 @@ import {
   type TaskSortKey,
 } from './task-list.js';
 
-export interface TaskUseCaseDependencies {
+export interface TaskUseCaseDependencies extends ChangeFeedUseCaseDependencies {
   readonly tasks: TaskRepository;
   readonly clock: Clock;
   readonly idempotency: IdempotencyStore;
 }
 
 /** Every failure a use case can answer with. */
-export type UseCaseError = TaskError | IdempotencyError;
+export type UseCaseError = TaskError | IdempotencyError | FeedCursorExpired;
 export type UseCaseErrorCode = UseCaseError['code'];
 
 export interface ListTasksRequest extends TaskFiltersRequest {
@@ -85,7 +87,13 @@ export const BULK_COMPLETION_MAX_IDS = 200;
 const byId = (a: Task, b: Task) => a.id - b.id;
 
 /** Every intent a user has about their tasks. The acting user always comes first. */
-export function createTaskUseCases({ tasks, clock, idempotency }: TaskUseCaseDependencies) {
+export function createTaskUseCases({ tasks, clock, idempotency, changes, signals }: TaskUseCaseDependencies) {
+  /** Every write that changed something ends here: the followers of the actor's feed learn that it moved. */
+  function announced<T>(actor: UserId, value: T): T {
+    signals.announce(actor);
+    return value;
+  }
+
   /** A write that changed nothing: tells "not found" from "changed meanwhile", reading only on this failure path. */
   async function refusal(actor: UserId, id: TaskId, expected: ExpectedVersions | undefined) {
     return refusedWrite(expected === undefined ? null : await tasks.findOwned(actor, id), actor, id, expected);
@@ -101,17 +109,17 @@ export function createTaskUseCases({ tasks, clock, idempotency }: TaskUseCaseDep
     draft: TaskChangesDraft,
     expected: ExpectedVersions | undefined,
   ): Promise<Result<Task, TaskInvalid | TaskNotFound | TaskVersionMismatch>> {
-    const changes = parseTaskChanges(draft);
-    if (!changes.ok) return changes;
-    const changed = await tasks.updateOwned(actor, id, changes.value, clock.now(), expected);
-    return written(actor, changed) ? ok(changed) : err(await refusal(actor, id, expected));
+    const parsed = parseTaskChanges(draft);
+    if (!parsed.ok) return parsed;
+    const changed = await tasks.updateOwned(actor, id, parsed.value, clock.now(), expected);
+    return written(actor, changed) ? ok(announced(actor, changed)) : err(await refusal(actor, id, expected));
   }
 
   return {
     async createTask(actor: UserId, draft: TaskDraft): Promise<Result<Task, TaskInvalid>> {
       const task = createTask(actor, draft, clock.now());
       if (!task.ok) return task;
-      return ok(await tasks.insert(task.value));
+      return ok(announced(actor, await tasks.insert(task.value)));
     },
 
     /**
@@ -141,7 +149,7 @@ export function createTaskUseCases({ tasks, clock, idempotency }: TaskUseCaseDep
       }
       try {
         const created = await idempotency.insertTask(request, claim.token, task.value);
-        return created === null ? err(idempotencyKeyInFlight()) : ok({ task: created, replayed: false });
+        return created === null ? err(idempotencyKeyInFlight()) : ok(announced(actor, { task: created, replayed: false }));
       } catch (error) {
         // The transaction did not commit (or its outcome is unknown: the release frees only a key with no
         // task): free the key so that the client's retry runs without waiting for the lease. The answer does not
@@ -209,7 +217,7 @@ export function createTaskUseCases({ tasks, clock, idempotency }: TaskUseCaseDep
         completed === undefined
           ? await tasks.toggleCompletedOwned(actor, id, clock.now(), expected)
           : await tasks.updateOwned(actor, id, { completed }, clock.now(), expected);
-      return written(actor, changed) ? ok(changed) : err(await refusal(actor, id, expected));
+      return written(actor, changed) ? ok(announced(actor, changed)) : err(await refusal(actor, id, expected));
     },
 
     /**
@@ -221,18 +229,24 @@ export function createTaskUseCases({ tasks, clock, idempotency }: TaskUseCaseDep
       if (unique.length === 0 || unique.length > BULK_COMPLETION_MAX_IDS) {
         return err(taskInvalid([{ field: 'ids', message: `must name 1 to ${BULK_COMPLETION_MAX_IDS} tasks` }]));
       }
-      const changed = await tasks.setCompletedManyOwned(actor, unique, completed, clock.now());
-      return ok(changed.filter((task) => isOwnedBy(task, actor)).sort(byId));
+      const changed = (await tasks.setCompletedManyOwned(actor, unique, completed, clock.now())).filter((task) => isOwnedBy(task, actor));
+      if (changed.length > 0) signals.announce(actor);
+      return ok(changed.sort(byId));
     },
 
     async deleteTask(actor: UserId, id: TaskId, expected?: ExpectedVersions): Promise<Result<void, TaskNotFound | TaskVersionMismatch>> {
-      return (await tasks.deleteOwned(actor, id, expected)) ? ok(undefined) : err(await refusal(actor, id, expected));
+      const deleted = await tasks.deleteOwned(actor, id, clock.now(), expected);
+      return deleted ? ok(announced(actor, undefined)) : err(await refusal(actor, id, expected));
     },
 
     /** Deletes every completed task of the actor's; answers how many. */
     async clearCompleted(actor: UserId): Promise<Result<number, never>> {
-      return ok(await tasks.deleteCompletedOwned(actor));
+      const deleted = await tasks.deleteCompletedOwned(actor, clock.now());
+      if (deleted > 0) signals.announce(actor);
+      return ok(deleted);
     },
+
+    ...createChangeFeedUseCases({ changes, signals, clock }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { InMemoryIdempotencyStore, InMemoryTaskRepository } from '@todo/adapters';
+import { InMemoryIdempotencyStore, InMemoryTaskRepository, InProcessChangeSignals } from '@todo/adapters';
 import {
   taskId,
   taskInvalid,
@@ -30,7 +30,7 @@ function testClock(): Clock & { advance(ms: number): void } {
 function setup(tasks = new InMemoryTaskRepository()) {
   const clock = testClock();
   const idempotency = new InMemoryIdempotencyStore(tasks);
-  return { clock, tasks, useCases: createTaskUseCases({ tasks, clock, idempotency }) };
+  return { clock, tasks, useCases: createTaskUseCases({ tasks, clock, idempotency, changes: tasks, signals: new InProcessChangeSignals() }) };
 }
 
 function valueOf<T, E>(result: Result<T, E>): T {

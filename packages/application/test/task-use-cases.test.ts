@@ -1,4 +1,4 @@
-import { InMemoryIdempotencyStore, InMemoryTaskRepository } from '@todo/adapters';
+import { InMemoryIdempotencyStore, InMemoryTaskRepository, InProcessChangeSignals } from '@todo/adapters';
 import { taskId, taskInvalid, taskNotFound, userId, type Result, type TaskId } from '@todo/domain';
 import fc from 'fast-check';
 import t from 'tap';
@@ -31,7 +31,16 @@ function testClock(): Clock & { set(iso: string): void } {
 const setup = () => {
   const clock = testClock();
   const tasks = new InMemoryTaskRepository();
-  return { clock, useCases: createTaskUseCases({ tasks, clock, idempotency: new InMemoryIdempotencyStore(tasks) }) };
+  return {
+    clock,
+    useCases: createTaskUseCases({
+      tasks,
+      clock,
+      idempotency: new InMemoryIdempotencyStore(tasks),
+      changes: tasks,
+      signals: new InProcessChangeSignals(),
+    }),
+  };
 };
 
 /** The value of a result the test expects to succeed. */

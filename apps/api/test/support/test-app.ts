@@ -1,4 +1,4 @@
-import { InMemoryTaskRepository, mintDevelopmentToken, type HttpApp } from '@todo/adapters';
+import { InMemoryTaskRepository, mintDevelopmentToken, type DatabaseConnection, type HttpApp } from '@todo/adapters';
 import type { Test } from 'tap';
 import { isolatedPgBouncer, isolatedPglite, isolatedPostgres } from '../../../../packages/adapters/test/support/databases.js';
 import { buildApp, type AppOverrides } from '../../src/app.js';
@@ -15,11 +15,13 @@ export interface TestAppOptions {
   /** Environment variables on top of the test defaults (silent logs, no rate limit, no load shedding, the test secret). */
   readonly env?: Record<string, string>;
   readonly store?: Store;
+  /** A database already set up (several instances on one database): `store` is then ignored. */
+  readonly database?: DatabaseConnection;
   readonly overrides?: AppOverrides;
 }
 
 /** The real app, as main.ts builds it, on a store of its own; closed when the test ends. */
-export async function testApp(t: Test, { env = {}, store = 'memory', overrides = {} }: TestAppOptions = {}): Promise<HttpApp> {
+export async function testApp(t: Test, { env = {}, store = 'memory', database, overrides = {} }: TestAppOptions = {}): Promise<HttpApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -31,7 +33,9 @@ export async function testApp(t: Test, { env = {}, store = 'memory', overrides =
     ...env,
   });
   const storage: AppOverrides =
-    store === 'memory'
+    database !== undefined
+      ? { database }
+      : store === 'memory'
       ? { tasks: new InMemoryTaskRepository() }
       : { database: overrides.database ?? (await DATABASES[store](t)) };
   const app = await buildApp(config, { ...storage, ...overrides });

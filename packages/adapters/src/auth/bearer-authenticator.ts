@@ -16,7 +16,13 @@ export interface BearerAuthenticatorOptions {
 }
 
 export type Authentication =
-  | { readonly ok: true; readonly userId: UserId; readonly kind: TokenKind }
+  | {
+      readonly ok: true;
+      readonly userId: UserId;
+      readonly kind: TokenKind;
+      /** When the token expires (milliseconds since the epoch). */
+      readonly expiresAt: number;
+    }
   /** `reason` is for the log only; `tokenGiven` tells "no credentials" from "bad credentials" (RFC 6750 §3.1). */
   | { readonly ok: false; readonly reason: string; readonly tokenGiven: boolean };
 
@@ -87,7 +93,7 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
         reason: `verifier failed: ${(error as Error).message ?? String(error)}`,
       }));
       if (!result.ok) return { ok: false, reason: result.reason, tokenGiven: true };
-      return { ok: true, userId: userId(result.userId), kind: result.kind };
+      return { ok: true, userId: userId(result.userId), kind: result.kind, expiresAt: result.expiresAt };
     },
   };
 }

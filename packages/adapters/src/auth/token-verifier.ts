@@ -28,7 +28,13 @@ export const SESSION_CACHE_AUDIENCE = 'better-auth:session-cache';
 export type TokenKind = 'hmac' | 'cookie-cache' | 'jwks' | 'jwks-cookie-cache';
 
 export type Verification =
-  | { readonly ok: true; readonly userId: string; readonly kind: TokenKind }
+  | {
+      readonly ok: true;
+      readonly userId: string;
+      readonly kind: TokenKind;
+      /** When the token expires (its `exp`, in milliseconds since the epoch): long-lived responses end then. */
+      readonly expiresAt: number;
+    }
   /** `reason` is for the log, never for the caller. */
   | { readonly ok: false; readonly reason: string };
 
@@ -133,7 +139,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     // owner (a 500 on insert, or an owner silently changed to U+FFFD): such a token names no user of ours.
     const owner = parseUserId(id);
     if (!owner.ok) return refuse(`the user id ${owner.error}`);
-    return { ok: true, userId: owner.value, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind };
+    // Both verifiers require `exp`.
+    const expiresAt = Number(payload.exp) * 1000;
+    return { ok: true, userId: owner.value, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind, expiresAt };
   }
 
   async function verify(token: string): Promise<Verification> {

@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated user, set by the auth plugin before any handler of its scope runs. */
     actor: UserId;
+    /** When the caller's token expires (milliseconds since the epoch): an event stream ends then. */
+    tokenExpiresAt: number;
   }
 }
 
@@ -31,6 +33,7 @@ export const apiChallenge: AuthChallenge = (_request, tokenGiven) =>
 export const authPlugin = fp(
   async (app: FastifyInstance, { authenticator, challenge }: AuthPluginOptions) => {
     app.decorateRequest('actor', '' as UserId);
+    app.decorateRequest('tokenExpiresAt', 0);
 
     app.addHook('onRequest', async (request, reply) => {
       const result = await authenticator.authenticate({
@@ -45,6 +48,7 @@ export const authPlugin = fp(
       }
       request.log.debug({ tokenKind: result.kind }, 'authenticated');
       request.actor = result.userId;
+      request.tokenExpiresAt = result.expiresAt;
     });
   },
   { name: 'auth' },

@@ -1,5 +1,6 @@
 import { RepositoryUnavailableError, type UseCaseError } from '@todo/application';
 import type { FastifyError, FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { Result } from '@todo/domain';
 import fp from 'fastify-plugin';
 import { invalidInput, problem, problemTitle, sendProblem, type Problem } from '../wire/problem.js';
 import {
@@ -20,6 +21,12 @@ export class DomainFailure extends Error {
     this.name = 'DomainFailure';
     this.failure = failure;
   }
+}
+
+/** Hands a success on, or throws the failure for the error handler to map. */
+export function valueOf<T>(result: Result<T, UseCaseError>): T {
+  if (!result.ok) throw new DomainFailure(result.error);
+  return result.value;
 }
 
 /** Framework errors a client caused, by Fastify's code. */

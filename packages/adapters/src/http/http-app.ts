@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySensible from '@fastify/sensible';
+import { fastifySSE } from '@fastify/sse';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -14,7 +15,10 @@ import { MCP_PATH, mcpChallenge, mcpEndpoint, protectedResourceMetadataRoutes } 
 import type { MetricsRegistry } from '../prometheus/metrics-registry.js';
 import { problem, problemResponses, ProblemSchema, sendProblem, type Problem } from '../wire/problem.js';
 import { apiChallenge, authPlugin } from './auth.js';
+import { ChangeSchema } from './change-schemas.js';
 import { errorHandlerPlugin } from './error-handler.js';
+import { EventStreams } from './event-streams.js';
+import { liveRoutes } from './live-routes.js';
 import { HttpRequestMetrics, metricsPlugin } from './metrics-routes.js';
 import { oversizedBodyPlugin } from './oversized-body.js';
 import { ALWAYS_ANSWER, overloadPlugin, type OverloadOptions } from './overload.js';
@@ -58,10 +62,21 @@ export interface HttpAppOptions {
   /** Send Strict-Transport-Security (in production, where the service is reached over HTTPS). */
   readonly strictTransportSecurity: boolean;
   readonly version: string;
+  readonly events: EventStreamOptions;
+}
+
+export interface EventStreamOptions {
+  /** How often an idle event stream sends a keep-alive comment. */
+  readonly keepAliveMs: number;
+  /** Open event streams per user on this instance; one more is 429. */
+  readonly maxStreamsPerUser: number;
 }
 
 /** The running HTTP application (a Fastify instance): listen, inject, close. */
-export type HttpApp = FastifyInstance;
+export type HttpApp = FastifyInstance & {
+  /** The event streams open now. */
+  readonly openEventStreams: () => number;
+};
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -76,6 +91,8 @@ const CORS_HEADERS = {
     'Idempotency-Key',
     'X-Request-Id',
     'Mcp-Protocol-Version',
+    // A browser's event stream read with fetch resumes with it (contract §9).
+    'Last-Event-ID',
   ],
   // WWW-Authenticate: a browser-based MCP client reads `resource_metadata` from a 401 to find how to get a token.
   exposedHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'WWW-Authenticate'],
@@ -123,6 +140,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   acceptJsonBodiesOnly(app);
   app.addSchema(ProblemSchema);
   app.addSchema(TaskSchema);
+  app.addSchema(ChangeSchema);
   let requestMetrics: HttpRequestMetrics | null = null;
   if (options.metrics !== null) {
     requestMetrics = new HttpRequestMetrics(options.metrics.registry);
@@ -130,6 +148,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     await app.register(metricsPlugin, { ...options.metrics, requests: requestMetrics });
   }
   await app.register(fastifySensible);
+  // Keep-alive comments are the live routes' own (`: keep-alive`, contract §9).
+  await app.register(fastifySSE, { heartbeatInterval: 0 });
+  const streams = new EventStreams(options.events.maxStreamsPerUser);
+  // Streams never end by themselves: end them first, so that closing waits only for ordinary requests.
+  app.addHook('preClose', async () => streams.abortAll());
   await app.register(errorHandlerPlugin, requestMetrics === null ? {} : { notFoundPreHandler: requestMetrics.observeUnmatched });
   await app.register(oversizedBodyPlugin, drainBounds(options.bodyLimitBytes));
   const { everyResponse: securityHeadersOfEveryResponse, docsContentSecurityPolicy } = securityHeaders({
@@ -164,6 +187,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       tags: [
         { name: 'tasks', description: "The caller's tasks" },
+        { name: 'live', description: "The caller's changes: a feed to sync from, and a live event stream" },
         { name: 'operations', description: 'Health and readiness' },
         {
           name: 'mcp',
@@ -245,6 +269,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         await api.register(authPlugin, { authenticator, challenge: apiChallenge });
         await api.register(taskRoutes, { prefix: '/tasks', useCases: options.useCases, compat: false });
         await api.register(taskRoutes, { prefix: '/:user_id/tasks', useCases: options.useCases, compat: true });
+        const live = { useCases: options.useCases, streams, keepAliveMs: options.events.keepAliveMs };
+        await api.register(liveRoutes, { prefix: '/tasks', compat: false, ...live });
+        await api.register(liveRoutes, { prefix: '/:user_id/tasks', compat: true, ...live });
       },
       { prefix: '/api' },
     );
@@ -257,7 +284,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     );
   });
 
-  return app;
+  return Object.assign(app, { openEventStreams: () => streams.count });
 }
 
 /** The OpenAPI document the app serves at /openapi.json, as YAML (for specs/contracts/openapi.yaml). */

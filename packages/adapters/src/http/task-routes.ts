@@ -1,9 +1,10 @@
-import type { TaskUseCases, UseCaseError } from '@todo/application';
-import type { Result, Task, TaskId } from '@todo/domain';
+import type { TaskUseCases } from '@todo/application';
+import type { Task, TaskId } from '@todo/domain';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import { DomainFailure } from './error-handler.js';
+import { requirePathUserIsCaller } from './compat-mount.js';
+import { valueOf } from './error-handler.js';
 import { etagOf, expectedVersions, noneMatchFails } from './etag.js';
 import { problemResponses } from '../wire/problem.js';
 import {
@@ -49,12 +50,6 @@ function withHeaders<Schema extends TSchema>(schema: Schema, description: string
 
 const taskWithEtag = (description: string) => withHeaders(TaskRef, description, ETAG_HEADER);
 
-/** Hands a success on, or throws the failure for the error handler to map. */
-function valueOf<T>(result: Result<T, UseCaseError>): T {
-  if (!result.ok) throw new DomainFailure(result.error);
-  return result.value;
-}
-
 function sendTask(reply: FastifyReply, task: Task, status = 200): FastifyReply {
   return reply.code(status).header('etag', etagOf(task)).send(toTaskResource(task));
 }
@@ -83,12 +78,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
   const taskParams = compat ? CompatTaskIdParams : TaskIdParams;
   const operationId = (name: string) => (compat ? `${name}ForUser` : name);
 
-  if (compat) {
-    app.addHook('onRequest', async (request) => {
-      const { user_id: pathUser } = request.params as { user_id?: string };
-      if (pathUser !== request.actor) throw app.httpErrors.forbidden("The path names another user than the token's.");
-    });
-  }
+  if (compat) requirePathUserIsCaller(app);
 
   app.get(
     '/',

@@ -42,6 +42,8 @@ export type DatabaseTarget =
   | {
       readonly kind: 'postgres';
       readonly url: string;
+      /** A connection that bypasses any pooler (Neon's direct URL), for what needs a session of its own: LISTEN. */
+      readonly directUrl?: string | null | undefined;
       readonly poolMax: number;
       /**
        * Unqualified names resolve here first: lets tests isolate themselves in a schema of their own. Sent as the
@@ -67,6 +69,8 @@ export interface PoolStats {
 
 export interface DatabaseConnection {
   readonly db: Kysely<Database>;
+  /** What it is connected to. */
+  readonly target: DatabaseTarget;
   /** Resolves when the database answers a query; used by the readiness probe. */
   ping(): Promise<void>;
   /** A snapshot, cheap to take: nothing is asked of the database. */
@@ -91,6 +95,7 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
   const { db, poolStats } = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
   return {
     db,
+    target,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -29,6 +29,25 @@ export interface TaskTable {
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The `seq` of the task's latest write in its owner's change feed. */
+  change_seq: ColumnType<string | number, string | number | undefined, string | number>;
+}
+
+/** A `bigint` that pg reads as a string and PGlite as a number; the adapter reads it with `Number`. */
+type Sequence = ColumnType<string | number, string | number, string | number>;
+
+/** One row per user who ever wrote: the head of that user's change feed. */
+export interface ChangeFeedTable {
+  user_id: string;
+  head_seq: Sequence;
+  forgotten_seq: ColumnType<string | number, string | number | undefined, string | number>;
+}
+
+export interface TaskDeletionTable {
+  user_id: string;
+  seq: Sequence;
+  task_id: Sequence;
+  deleted_at: Timestamp;
 }
 
 export interface IdempotencyKeyTable {
@@ -48,6 +67,8 @@ export interface IdempotencyKeyTable {
 export interface Database {
   tasks: TaskTable;
   idempotency_keys: IdempotencyKeyTable;
+  change_feeds: ChangeFeedTable;
+  task_deletions: TaskDeletionTable;
 }
 
 export type TaskRow = Selectable<TaskTable>;

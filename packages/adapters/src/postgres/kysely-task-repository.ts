@@ -1,4 +1,11 @@
-import type { SortOrder, TaskCounts, TaskListQuery, TaskRepository, TaskSortKey } from '@todo/application';
+import {
+  DELETION_RETENTION_MS,
+  type SortOrder,
+  type TaskCounts,
+  type TaskListQuery,
+  type TaskRepository,
+  type TaskSortKey,
+} from '@todo/application';
 import {
   foldCase,
   PRIORITIES,
@@ -12,7 +19,8 @@ import {
   type TaskId,
   type UserId,
 } from '@todo/domain';
-import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type DeleteQueryBuilder, type DeleteResult, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { FEED_LOCKED_FIRST, forgetDeletionsBefore, TAKEN_SEQ, takeNextSeq } from './change-feed-sql.js';
 import type { Database, NewTaskRow, TaskRow, TaskRowUpdate } from './database.js';
 import { translateUnavailable } from './unavailable.js';
 
@@ -22,7 +30,7 @@ const priorityOfRank = (rank: number): Priority => {
   return priority;
 };
 
-const toTask = (row: TaskRow): Task => ({
+export const toTask = (row: Omit<TaskRow, 'change_seq' | 'title_folded' | 'description_folded' | 'tag_keys'>): Task => ({
   id: Number(row.id) as TaskId,
   userId: row.user_id as UserId,
   title: row.title,
@@ -129,8 +137,16 @@ function filterConditions(query: TaskListQuery, sortColumn: RawBuilder<unknown>)
   return conditions;
 }
 
+/** Expired deletions are looked for at most this often by one repository (on a delete: no job to run). */
+const DELETION_SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Tasks in PostgreSQL (or PGlite). Every write is one statement that also records the change in the owner's
+ * feed (see change-feed-sql.ts and KyselyTaskChangeFeed).
+ */
 export class KyselyTaskRepository implements TaskRepository {
   readonly #db: Kysely<Database>;
+  #lastDeletionSweep = Number.NEGATIVE_INFINITY;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
@@ -138,7 +154,14 @@ export class KyselyTaskRepository implements TaskRepository {
 
   insert(task: NewTask): Promise<Task> {
     return translateUnavailable(async () =>
-      toTask(await this.#db.insertInto('tasks').values(toNewRow(task)).returningAll().executeTakeFirstOrThrow()),
+      toTask(
+        await this.#db
+          .with('feed', takeNextSeq(task.userId))
+          .insertInto('tasks')
+          .values({ ...toNewRow(task), change_seq: TAKEN_SEQ })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      ),
     );
   }
 
@@ -172,16 +195,11 @@ export class KyselyTaskRepository implements TaskRepository {
     );
   }
 
-  deleteOwned(owner: UserId, id: TaskId, expected?: ExpectedVersions): Promise<boolean> {
-    return translateUnavailable(async () => {
-      const result = await this.#db
-        .deleteFrom('tasks')
-        .where('id', '=', id)
-        .where('user_id', '=', owner)
-        .$if(expected !== undefined, (query) => query.where(versionIn(expected!)))
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    });
+  async deleteOwned(owner: UserId, id: TaskId, now: Date, expected?: ExpectedVersions): Promise<boolean> {
+    const deleted = await this.#deleteWhere(owner, now, (query) =>
+      query.where('id', '=', id).$if(expected !== undefined, (where) => where.where(versionIn(expected!))),
+    );
+    return deleted > 0;
   }
 
   listOwned(owner: UserId, query: TaskListQuery): Promise<Task[]> {
@@ -223,8 +241,10 @@ export class KyselyTaskRepository implements TaskRepository {
     if (ids.length === 0) return Promise.resolve([]);
     return translateUnavailable(async () => {
       const rows = await this.#db
+        .with('feed', takeNextSeq(owner))
         .updateTable('tasks')
-        .set({ ...toRowUpdate({ completed }, now), version: sql<number>`version + 1` })
+        .set({ ...toRowUpdate({ completed }, now), version: sql<number>`version + 1`, change_seq: TAKEN_SEQ })
+        .where(FEED_LOCKED_FIRST)
         .where('user_id', '=', owner)
         .where('id', 'in', [...ids])
         .where('completed', '<>', completed)
@@ -234,18 +254,17 @@ export class KyselyTaskRepository implements TaskRepository {
     });
   }
 
-  deleteCompletedOwned(owner: UserId): Promise<number> {
-    return translateUnavailable(async () => {
-      const result = await this.#db.deleteFrom('tasks').where('user_id', '=', owner).where('completed', '=', true).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    });
+  deleteCompletedOwned(owner: UserId, now: Date): Promise<number> {
+    return this.#deleteWhere(owner, now, (query) => query.where('completed', '=', true));
   }
 
   #update(owner: UserId, id: TaskId, update: TaskRowUpdate, expected: ExpectedVersions | undefined): Promise<Task | null> {
     return translateUnavailable(async () => {
       const row = await this.#db
+        .with('feed', takeNextSeq(owner))
         .updateTable('tasks')
-        .set({ ...update, version: sql<number>`version + 1` })
+        .set({ ...update, version: sql<number>`version + 1`, change_seq: TAKEN_SEQ })
+        .where(FEED_LOCKED_FIRST)
         .where('id', '=', id)
         .where('user_id', '=', owner)
         .$if(expected !== undefined, (query) => query.where(versionIn(expected!)))
@@ -254,7 +273,33 @@ export class KyselyTaskRepository implements TaskRepository {
       return row ? toTask(row) : null;
     });
   }
+
+  /** Deletes the owner's tasks that `narrow` selects, and records each deletion in the feed, in one statement. */
+  async #deleteWhere(owner: UserId, now: Date, narrow: (query: TaskDeletion) => TaskDeletion): Promise<number> {
+    const deleted = await translateUnavailable(async () => {
+      const result = await this.#db
+        .with('feed', takeNextSeq(owner))
+        .with('gone', (db) => narrow(db.deleteFrom('tasks').where(FEED_LOCKED_FIRST).where('user_id', '=', owner)).returning('id'))
+        .insertInto('task_deletions')
+        .columns(['user_id', 'seq', 'task_id', 'deleted_at'])
+        .expression((db) => db.selectFrom('gone').select([sql.lit(owner).as('user_id'), TAKEN_SEQ.as('seq'), 'id', sql`${now}::timestamptz`.as('deleted_at')]))
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0);
+    });
+    if (deleted > 0) await this.#forgetExpiredDeletions(now);
+    return deleted;
+  }
+
+  /** Now and then, after a delete: the deletions past their retention, of every user, are forgotten a batch at a time. */
+  async #forgetExpiredDeletions(now: Date): Promise<void> {
+    if (now.getTime() - this.#lastDeletionSweep < DELETION_SWEEP_INTERVAL_MS) return;
+    this.#lastDeletionSweep = now.getTime();
+    // The delete itself succeeded: a failed sweep is tried again by a later one, never turned into an error.
+    await forgetDeletionsBefore(this.#db, new Date(now.getTime() - DELETION_RETENTION_MS)).catch(() => undefined);
+  }
 }
+
+type TaskDeletion = DeleteQueryBuilder<Database, 'tasks', DeleteResult>;
 
 /** The `If-Match` precondition, checked in the write's own WHERE clause: no read-then-write race. */
 function versionIn(expected: ExpectedVersions): Expression<SqlBool> {

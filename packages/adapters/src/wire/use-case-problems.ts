@@ -12,6 +12,12 @@ const USE_CASE_PROBLEMS = {
     problem(412, 'precondition-failed', 'The task changed since you read it: get it again, then retry with its new ETag.'),
   'idempotency.key_reused': () =>
     invalidInput([{ field: 'idempotency-key', message: 'was already used with a different request body' }], 'idempotency-key-reused'),
+  'feed.cursor_expired': () =>
+    problem(
+      410,
+      'cursor-expired',
+      'This cursor is expired, malformed or not yours: start over with a full sync (GET /tasks/changes without since).',
+    ),
   'idempotency.key_in_flight': () =>
     problem(409, 'idempotency-key-in-flight', 'A request with this Idempotency-Key is still being processed: retry shortly.'),
 } satisfies { [Code in UseCaseErrorCode]: (failure: Extract<UseCaseError, { code: Code }>) => Problem };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
   KyselyIdempotencyStore,
+  KyselyTaskChangeFeed,
   KyselyTaskRepository,
   migrateToLatest,
   openDatabase,
@@ -101,5 +102,6 @@ export const kyselyRepository = (connection: DatabaseConnection) => new KyselyTa
 
 export const kyselyIdempotency = (connection: DatabaseConnection) => ({
   tasks: new KyselyTaskRepository(connection.db),
+  changes: new KyselyTaskChangeFeed(connection.db),
   idempotency: new KyselyIdempotencyStore(connection.db),
 });

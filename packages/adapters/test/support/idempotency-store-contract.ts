@@ -3,15 +3,19 @@ import {
   type ClaimTimes,
   type IdempotencyStore,
   type IdempotentRequest,
+  type TaskChangeFeed,
   type TaskRepository,
 } from '@todo/application';
 import type { UserId } from '@todo/domain';
 import type { Test } from 'tap';
+import { InProcessChangeSignals } from '../../src/index.js';
 import { freshOwner, newTask } from './task-repository-contract.js';
 
 export interface IdempotencyFixture {
   readonly tasks: TaskRepository;
   readonly idempotency: IdempotencyStore;
+  /** The change feed of the same store. */
+  readonly changes: TaskChangeFeed;
 }
 
 const MINUTE = 60_000;
@@ -61,7 +65,7 @@ export function idempotencyStoreContract(t: Test, makeFixture: (t: Test) => Prom
     const created = await idempotency.insertTask(first, tokenOf(await idempotency.claim(first, at(0))), newTask(first.owner));
     await tasks.updateOwned(first.owner, created!.id, { title: 'Renamed', dueDate: new Date(START) }, new Date(START));
     t.same(await idempotency.claim(first, at(1000)), { claimed: false, fingerprint: 'body-a', task: created });
-    await tasks.deleteOwned(first.owner, created!.id);
+    await tasks.deleteOwned(first.owner, created!.id, new Date(START));
     t.same(await idempotency.claim(first, at(2000)), { claimed: false, fingerprint: 'body-a', task: created });
   });
 
@@ -125,9 +129,10 @@ export function idempotencyStoreContract(t: Test, makeFixture: (t: Test) => Prom
   });
 
   t.test('20 simultaneous creates with one key through the use case: one task, every answer that task or "in flight"', async (t) => {
-    const { tasks, idempotency } = await makeFixture(t);
+    const { tasks, idempotency, changes } = await makeFixture(t);
     const owner = freshOwner();
-    const useCases = createTaskUseCases({ tasks, idempotency, clock: { now: () => new Date() } });
+    const signals = new InProcessChangeSignals();
+    const useCases = createTaskUseCases({ tasks, idempotency, changes, signals, clock: { now: () => new Date() } });
     const results = await Promise.all(
       Array.from({ length: 20 }, () => useCases.createTaskOnce(owner, 'parallel-key', { title: 'Pay rent', tags: ['home'] })),
     );
@@ -139,5 +144,7 @@ export function idempotencyStoreContract(t: Test, makeFixture: (t: Test) => Prom
       if (result.ok) t.same(result.value.task, stored[0], 'created or replayed: the same task');
       else t.equal(result.error.code, 'idempotency.key_in_flight');
     }
+    const feed = await changes.readChanges(owner, { after: { seq: 0, id: 0 }, limit: 100 });
+    t.same(feed.changes.map(({ change }) => change), [{ type: 'upsert', task: stored[0] }], 'and one change in the feed');
   });
 }

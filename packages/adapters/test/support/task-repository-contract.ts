@@ -210,9 +210,9 @@ export function taskRepositoryContract(t: Test, makeRepository: (t: Test) => Pro
     const now = at('2026-03-01T00:00:00.000Z');
     t.equal(await repository.updateOwned(intruder, stored.id, { title: 'mine now' }, now), null);
     t.equal(await repository.toggleCompletedOwned(intruder, stored.id, now), null);
-    t.equal(await repository.deleteOwned(intruder, stored.id), false);
+    t.equal(await repository.deleteOwned(intruder, stored.id, now), false);
     t.strictSame(await repository.setCompletedManyOwned(intruder, [stored.id], true, now), []);
-    t.equal(await repository.deleteCompletedOwned(intruder), 0);
+    t.equal(await repository.deleteCompletedOwned(intruder, now), 0);
     t.same(await repository.findOwned(owner, stored.id), stored, 'unchanged');
   });
 
@@ -230,8 +230,9 @@ export function taskRepositoryContract(t: Test, makeRepository: (t: Test) => Pro
     const repository = await makeRepository(t);
     const owner = freshOwner();
     const stored = await repository.insert(newTask(owner));
-    t.equal(await repository.deleteOwned(owner, stored.id), true);
-    t.equal(await repository.deleteOwned(owner, stored.id), false);
+    const now = at('2026-03-01T00:00:00.000Z');
+    t.equal(await repository.deleteOwned(owner, stored.id, now), true);
+    t.equal(await repository.deleteOwned(owner, stored.id, now), false);
     t.equal(await repository.findOwned(owner, stored.id), null);
   });
 
@@ -242,13 +243,13 @@ export function taskRepositoryContract(t: Test, makeRepository: (t: Test) => Pro
     const now = at('2026-03-01T00:00:00.000Z');
     t.equal(await repository.updateOwned(owner, stored.id, { title: 'stale' }, now, [2]), null, 'update at another version');
     t.equal(await repository.toggleCompletedOwned(owner, stored.id, now, [0, 7]), null, 'toggle at other versions');
-    t.equal(await repository.deleteOwned(owner, stored.id, [3]), false, 'delete at another version');
+    t.equal(await repository.deleteOwned(owner, stored.id, now, [3]), false, 'delete at another version');
     t.equal(await repository.updateOwned(owner, stored.id, { title: 'never' }, now, []), null, 'no version matches an empty list');
     t.same(await repository.findOwned(owner, stored.id), stored, 'nothing changed');
     t.match(await repository.updateOwned(owner, stored.id, { title: 'fresh' }, now, [1]), { title: 'fresh', version: 2 });
     t.match(await repository.toggleCompletedOwned(owner, stored.id, now, [9, 2]), { completed: true, version: 3 });
     t.equal(await repository.updateOwned(freshOwner(), stored.id, { title: 'x' }, now, [3]), null, 'the right version of another user\'s task');
-    t.equal(await repository.deleteOwned(owner, stored.id, [3]), true);
+    t.equal(await repository.deleteOwned(owner, stored.id, now, [3]), true);
   });
 
   t.test('two writers with the same expected version: exactly one wins', async (t) => {
@@ -261,7 +262,7 @@ export function taskRepositoryContract(t: Test, makeRepository: (t: Test) => Pro
         repository.updateOwned(owner, stored.id, { title: 'first writer' }, now, [1]),
         repository.updateOwned(owner, stored.id, { title: 'second writer' }, now, [1]),
         repository.toggleCompletedOwned(owner, stored.id, now, [1]),
-        repository.deleteOwned(owner, stored.id, [1]),
+        repository.deleteOwned(owner, stored.id, now, [1]),
       ]);
       const winners = results.filter((result) => result !== null && result !== false);
       t.equal(winners.length, 1, `round ${round}: one write applied`);
@@ -407,9 +408,9 @@ export function taskRepositoryContract(t: Test, makeRepository: (t: Test) => Pro
     await repository.insert(newTask(owner, { completed: true }));
     await repository.insert(newTask(owner, { completed: true }));
     const theirs = await repository.insert(newTask(other, { completed: true }));
-    t.equal(await repository.deleteCompletedOwned(owner), 2);
+    t.equal(await repository.deleteCompletedOwned(owner, NOW), 2);
     t.same(idsOf(await listAll(repository, owner)), [open.id]);
-    t.equal(await repository.deleteCompletedOwned(owner), 0);
+    t.equal(await repository.deleteCompletedOwned(owner, NOW), 0);
     t.same(idsOf(await listAll(repository, other)), [theirs.id]);
   });
 
@@ -458,7 +459,7 @@ export function taskRepositoryContract(t: Test, makeRepository: (t: Test) => Pro
                 present.set(added.id, added);
               } else if (present.size > 0) {
                 const id = [...present.keys()][step.remove % present.size]!;
-                await repository.deleteOwned(owner, id);
+                await repository.deleteOwned(owner, id, NOW);
                 present.delete(id);
                 deleted.add(id);
               }

@@ -15,6 +15,9 @@ export interface TaskCounts {
  * A write given `expected` versions applies only while the task's version is one of them, checked in the
  * same atomic write (`… WHERE version = ANY($n)`); otherwise it answers as for a missing task.
  * Every write bumps the version and `updatedAt`, and keeps `completedAt` by `completedAtAfter`.
+ * Every write that changes tasks is also a change in the owner's feed (`TaskChangeFeed`), recorded in the same
+ * atomic write: the changed tasks become upserts, deleted ones deletions (remembered at least
+ * `DELETION_RETENTION_MS`, then forgotten by the adapter on its own, with no job to run).
  * Adapters throw `RepositoryUnavailableError` when the store cannot be reached.
  */
 export interface TaskRepository {
@@ -25,7 +28,8 @@ export interface TaskRepository {
   updateOwned(owner: UserId, id: TaskId, changes: TaskChanges, now: Date, expected?: ExpectedVersions): Promise<Task | null>;
   /** Flips `completed` in one atomic write (no read-then-write race between two tabs). */
   toggleCompletedOwned(owner: UserId, id: TaskId, now: Date, expected?: ExpectedVersions): Promise<Task | null>;
-  deleteOwned(owner: UserId, id: TaskId, expected?: ExpectedVersions): Promise<boolean>;
+  /** Deletes in one atomic write; the deletion is dated `now` in the feed. */
+  deleteOwned(owner: UserId, id: TaskId, now: Date, expected?: ExpectedVersions): Promise<boolean>;
   /** Up to `query.limit` of the owner's tasks matching the query, in its order, strictly after `query.after`. */
   listOwned(owner: UserId, query: TaskListQuery): Promise<Task[]>;
   /** Counts the owner's tasks, overdue ones judged at `now`. */
@@ -35,8 +39,8 @@ export interface TaskRepository {
    * statement, and returns them (any order). Other ids are left alone and not returned.
    */
   setCompletedManyOwned(owner: UserId, ids: readonly TaskId[], completed: boolean, now: Date): Promise<Task[]>;
-  /** Deletes all of the owner's completed tasks in one statement; answers how many. */
-  deleteCompletedOwned(owner: UserId): Promise<number>;
+  /** Deletes all of the owner's completed tasks in one statement, dated `now` in the feed; answers how many. */
+  deleteCompletedOwned(owner: UserId, now: Date): Promise<number>;
 }
 
 /** The store is unreachable or refused the connection: a temporary failure, not a bug. */
