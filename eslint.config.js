@@ -9,6 +9,9 @@ export default defineConfig(
     '**/.data/',
     '**/.tap/',
     '**/coverage/',
+    // Next.js: its build output and the declarations it writes itself.
+    '**/.next/',
+    'apps/web/next-env.d.ts',
     // Generated from the OpenAPI file (pnpm client:types).
     'packages/client/src/openapi-types.ts',
     // An outside app's files, type-checked by the package test against the packed tarball.
