@@ -85,8 +85,10 @@ export function nextCursor(link: string | null): string | null {
   if (link === null) return null;
   for (const part of link.split(/,(?=\s*<)/)) {
     const match = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (match === null || !/;\s*rel="?(?:[^"]*\s)?next(?:\s[^"]*)?"?\s*(?:;|$)/i.test(match[2]!)) continue;
-    return new URL(match[1]!, 'http://base.invalid').searchParams.get('cursor');
+    if (match === null) continue;
+    // rel may hold several relation types: rel="next last".
+    const relations = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(match[2]!)?.[1]?.toLowerCase().split(/\s+/) ?? [];
+    if (relations.includes('next')) return new URL(match[1]!, 'http://base.invalid').searchParams.get('cursor');
   }
   return null;
 }

@@ -11,7 +11,8 @@ export interface ServerSentEvent {
 /**
  * The text/event-stream format of the HTML standard, fed chunk by chunk: lines end with CRLF, LF or CR (a chunk may end
  * between the CR and the LF of one line end); `:` lines are comments (keep-alives); a blank line
- * dispatches the event; an event without data is not dispatched.
+ * dispatches the event; an event without data is not dispatched. `retry:` is ignored: the client's own backoff decides
+ * when to reconnect.
  */
 export class EventStreamParser {
   #pending = '';
@@ -21,9 +22,6 @@ export class EventStreamParser {
   #firstChunk = true;
   /** The last chunk ended with CR: a LF opening the next one belongs to that line end. */
   #afterCarriageReturn = false;
-  /** The reconnection time the server asked for with `retry:`, in milliseconds. */
-  retryMs: number | undefined;
-
   get lastEventId(): string {
     return this.#lastEventId;
   }
@@ -71,9 +69,6 @@ export class EventStreamParser {
         break;
       case 'id':
         if (!value.includes('\0')) this.#lastEventId = value;
-        break;
-      case 'retry':
-        if (/^\d+$/.test(value)) this.retryMs = Number(value);
         break;
     }
     return undefined;
