@@ -28,8 +28,15 @@ export async function startApiFor(t: Test, webOrigin: string) {
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
+export interface WebOptions {
+  readonly port: number;
+  readonly apiUrl: string;
+  /** More environment for `next start` (AUTH_DATABASE_URL…). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** `next start` of the built app on `port`, with its own Better Auth database; stopped when the test ends. */
-export async function startWeb(t: Test, { port, apiUrl }: { port: number; apiUrl: string }) {
+export async function startWeb(t: Test, { port, apiUrl, env = {} }: WebOptions) {
   const dataDir = await mkdtemp(join(tmpdir(), 'todo-web-auth-'));
   const origin = `http://localhost:${port}`;
   const output: string[] = [];
@@ -44,6 +51,7 @@ export async function startWeb(t: Test, { port, apiUrl }: { port: number; apiUrl
       BETTER_AUTH_URL: origin,
       BETTER_AUTH_SECRET: 'web-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
       AUTH_DATA_DIR: dataDir,
+      ...env,
     },
   });
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
