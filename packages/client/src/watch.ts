@@ -35,8 +35,12 @@ type StreamOutcome =
 /** A stream that lasted this long, or delivered a change, was working: the next connection needs no backoff. */
 const HEALTHY_STREAM_MS = 5_000;
 const MAX_RECONNECT_DELAY_MS = 30_000;
-/** Answers meaning the API has no event stream: the feed is polled instead for the rest of the watch. */
-const STREAM_MISSING = new Set([404, 405, 501]);
+/**
+ * Answers meaning the API has no event stream: the feed is polled instead for the rest of the watch. 422 is among
+ * them because an API without the route takes `/api/tasks/events` for `/api/tasks/{id}` with a malformed id; the
+ * stream itself answers a bad cursor with 410.
+ */
+const STREAM_MISSING = new Set([404, 405, 422, 501]);
 
 const isTransient = (error: unknown): boolean =>
   error instanceof TodoApiError && (error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500);

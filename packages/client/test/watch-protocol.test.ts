@@ -96,18 +96,20 @@ t.test('a since cursor replays what was missed, following the feed pages, then g
   t.strictSame(watch.received, ['upsert 2 missed a', 'upsert 3 missed b', 'delete 2', 'upsert 5 later']);
 });
 
-t.test('when the API has no event stream (404), the change feed is polled instead', async (t) => {
-  const api = await startScriptedLiveApi(t, { events: 404 });
-  const watch = watcher(api.baseUrl, { pollIntervalMs: 20 });
-  await until(() => api.requests.length >= 3);
-  api.upsert(1, 'polled');
-  api.remove(1);
-  await until(() => watch.received.length === 2);
-  watch.stop();
-  await watch.done;
-  t.strictSame(watch.received, ['upsert 1 polled', 'delete 1']);
-  t.equal(api.requests.filter((request) => request.path === '/api/tasks/events').length, 1, 'the stream is not asked again');
-});
+for (const status of [404, 422]) {
+  t.test(`when the API has no event stream (${status}), the change feed is polled instead`, async (t) => {
+    const api = await startScriptedLiveApi(t, { events: status });
+    const watch = watcher(api.baseUrl, { pollIntervalMs: 20 });
+    await until(() => api.requests.length >= 3);
+    api.upsert(1, 'polled');
+    api.remove(1);
+    await until(() => watch.received.length === 2);
+    watch.stop();
+    await watch.done;
+    t.strictSame(watch.received, ['upsert 1 polled', 'delete 1']);
+    t.equal(api.requests.filter((request) => request.path === '/api/tasks/events').length, 1, 'the stream is not asked again');
+  });
+}
 
 t.test('while the stream is refused (503) the feed keeps delivering, and the stream is tried again', async (t) => {
   const api = await startScriptedLiveApi(t, { events: 503 });
