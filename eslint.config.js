@@ -3,7 +3,20 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['**/node_modules/', '**/dist/', '**/.data/', '**/.tap/', '**/coverage/']),
+  globalIgnores([
+    '**/node_modules/',
+    '**/dist/',
+    '**/.data/',
+    '**/.tap/',
+    '**/coverage/',
+    // Next.js: its build output and the declarations it writes itself.
+    '**/.next/',
+    'apps/web/next-env.d.ts',
+    // Generated from the OpenAPI file (pnpm client:types).
+    'packages/client/src/openapi-types.ts',
+    // An outside app's files, type-checked by the package test against the packed tarball.
+    'packages/client/test/fixtures/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -5,8 +5,8 @@ import t from 'tap';
 import ts from 'typescript';
 
 /**
- * The layer rules: dependencies point inward (apps/api → adapters → application → domain).
- * They bind the source only; tests may reach outward (application tests use the in-memory adapter).
+ * The layer rules: dependencies point inward (apps/api → adapters → application → domain); the client stands apart,
+ * on the contract alone, and the web app reaches the API through the client only. They bind the source only; tests may reach outward (application tests use the in-memory adapter).
  */
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +34,18 @@ const rules: readonly LayerRule[] = [
     src: join(root, 'packages/application/src'),
     allowsPackage: (specifier) => specifier === '@todo/domain',
     explanation: 'the application imports only its own files and @todo/domain',
+  },
+  {
+    name: 'client',
+    src: join(root, 'packages/client/src'),
+    allowsPackage: () => false,
+    explanation: 'the client runs in browsers and Node alike and depends on the contract only: no packages, no node: builtins',
+  },
+  {
+    name: 'web',
+    src: join(root, 'apps/web/src'),
+    allowsPackage: (specifier) => !specifier.startsWith('@todo/') || isPackage(specifier, '@todo/client'),
+    explanation: 'the web app knows the API through @todo/client only: no server package',
   },
   {
     name: 'adapters',
@@ -185,7 +197,7 @@ t.test('importSpecifiers', async (t) => {
 });
 
 t.test('layerViolations', async (t) => {
-  const [domain, application, adapters] = rules as [LayerRule, LayerRule, LayerRule];
+  const [domain, application, client, web, adapters] = rules as [LayerRule, LayerRule, LayerRule, LayerRule, LayerRule];
   const inDomain = join(domain.src, 'task.ts');
   const inApplication = join(application.src, 'ports/task-repository.ts');
   const inAdapters = join(adapters.src, 'http/task-routes.ts');
@@ -230,6 +242,23 @@ t.test('layerViolations', async (t) => {
     }
     t.equal(layerViolations(application, inApplication, "export { Kysely } from 'kysely';").length, 1, 're-export');
     t.equal(layerViolations(application, inApplication, "const pg = await import('pg');").length, 1, 'dynamic import');
+  });
+
+  t.test('the client may import its own files only: no server package, no Node builtin', async (t) => {
+    const inClient = join(client.src, 'client.ts');
+    t.strictSame(layerViolations(client, inClient, "import { Transport } from './transport.js';"), []);
+    for (const specifier of ['@todo/domain', '@todo/adapters', 'node:crypto', 'openapi-fetch', '../../adapters/src/index.js']) {
+      t.equal(layerViolations(client, inClient, `import type { X } from '${specifier}';`).length, 1, specifier);
+    }
+  });
+
+  t.test('the web app may import @todo/client and other packages, never a server package', async (t) => {
+    const inWeb = join(web.src, 'lib/api.ts');
+    const allowed = ["import { createTodoClient } from '@todo/client';", "import { betterAuth } from 'better-auth';", "import { authClient } from '@/lib/auth-client';"];
+    t.strictSame(layerViolations(web, inWeb, allowed.join('\n')), []);
+    for (const specifier of ['@todo/adapters', '@todo/domain', '@todo/application', '@todo/api', '../../../../packages/adapters/src/index.js']) {
+      t.equal(layerViolations(web, inWeb, `import { x } from '${specifier}';`).length, 1, specifier);
+    }
   });
 
   t.test('the adapters may import any package but awilix and @todo/api', async (t) => {
