@@ -52,8 +52,11 @@ export function TasksView({ api, userName, onSignOut }: TasksViewProps) {
     latestLoad.current = load;
   }, [load]);
 
+  // Stopped before signing out, so that the stream does not reconnect without a session meanwhile.
+  const liveUpdates = useRef<AbortController | null>(null);
   useEffect(() => {
     const controller = new AbortController();
+    liveUpdates.current = controller;
     let timer: ReturnType<typeof setTimeout> | undefined;
     api.tasks
       .watch(
@@ -113,7 +116,14 @@ export function TasksView({ api, userName, onSignOut }: TasksViewProps) {
         <span className="brand">Todo</span>
         <div className="account">
           <span>Signed in as {userName}</span>
-          <button type="button" className="secondary" onClick={onSignOut}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              liveUpdates.current?.abort();
+              onSignOut();
+            }}
+          >
             Sign out
           </button>
         </div>
