@@ -157,10 +157,12 @@ t.test('the database goes away under load and comes back', { skip: serverBinarie
   const waiting = await backends(admin, `$1 = any(pg_blocking_pids(pid))`, 3, 500, [holderPid]);
   t.ok(waiting.length >= 1, `creates wait inside their transaction (${waiting.length})`);
   await admin.query('select pg_reload_conf()');
-  await sleep(100);
+  // The postmaster signals the reload to every backend; on a busy machine that takes a moment, and a create that
+  // reaches COMMIT before its backend has it would commit at once (and get its 201).
+  await sleep(400);
   await lockHolder.query('rollback');
   await lockHolder.end();
-  const atCommit = await backends(admin, `wait_event = 'SyncRep' and pid = any($1)`, waiting.length, 1000, [waiting]);
+  const atCommit = await backends(admin, `wait_event = 'SyncRep' and pid = any($1)`, waiting.length, 3000, [waiting]);
   t.ok(atCommit.length >= 1, `${atCommit.length} of them committed and wait for the standby`);
   await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [atCommit]);
 
