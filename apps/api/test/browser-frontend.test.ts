@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import t, { type Test } from 'tap';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../test/support/chromium.js';
 import { testApp, tokenFor } from './support/test-app.js';
 
 /**
@@ -13,19 +14,6 @@ import { testApp, tokenFor } from './support/test-app.js';
  * uses the API the way frontends do: `fetch` with `credentials: 'include'` and a bearer token, through real
  * CORS preflights. Nothing is mocked: the browser enforces CORS, so a missing header fails the fetch.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-// As root in a container: no sandbox, no GPU, no network chatter of the browser's own.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const chromiumMissing = !existsSync(CHROMIUM);
 // Outside CI a developer without Chromium may skip this file; in CI a missing browser is a broken setup and fails.
