@@ -34,8 +34,9 @@ async function open(url: string, headers: Record<string, string>) {
   return stream;
 }
 
-for (const store of ['memory', 'pglite'] as const) {
-  t.test(`the event stream on ${store}`, async (t) => {
+for (const store of ['memory', 'pglite', 'postgres', 'pgbouncer'] as const) {
+  const needsPostgres = (store === 'postgres' || store === 'pgbouncer') && !process.env['TEST_DATABASE_URL'];
+  t.test(`the event stream on ${store}`, { skip: needsPostgres ? 'TEST_DATABASE_URL is not set' : false }, async (t) => {
     const app = await testApp(t, { store, env: { EVENTS_KEEP_ALIVE_SECONDS: '0.3' } });
     const base = await listening(app);
 

@@ -287,6 +287,12 @@ t.test('on PostgreSQL, racing writers through two instances: followers converge 
   for (let run = 0; run < 3; run++) await t.test(`run ${run + 1}`, (t) => convergence(t, apps, 16));
 });
 
+t.test("through PgBouncer (Neon's pooler), racing writers through two instances: followers converge", { skip: skipWithoutPostgres }, async (t) => {
+  const pooled = await isolatedPgBouncer(t);
+  const apps = [await instance(t, pooled), await instance(t, pooled)];
+  await convergence(t, apps, 16);
+});
+
 t.test('on PGlite, racing writers: followers converge to exactly the list', async (t) => {
   await convergence(t, [await instance(t, await isolatedPglite(t))], 8);
 });
