@@ -122,6 +122,13 @@ for (const store of ['memory', 'pglite', 'postgres', 'pgbouncer'] as const) {
       t.ok(lasted > 500 && lasted < 3500, `ended after ${lasted} ms, at the token's exp`);
     });
 
+    t.test('a token valid for longer than a timer can hold (60 days) keeps its stream open', async (t) => {
+      const stream = await open(`${base}/api/tasks/events`, { authorization: `Bearer ${tokenFor(freshUser(), 60 * 24 * 3600)}` });
+      t.equal(stream.response.status, 200);
+      const ended = await Promise.race([stream.ended.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 500))]);
+      t.equal(ended, false, 'still open');
+    });
+
     t.test('at most 10 streams per user: the 11th is 429 with Retry-After; closing one frees a place', async (t) => {
       const user = freshUser();
       const open10 = await Promise.all(Array.from({ length: 10 }, () => open(`${base}/api/tasks/events`, bearer(user))));

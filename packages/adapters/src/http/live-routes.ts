@@ -110,6 +110,20 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
   );
 };
 
+/** Node's timers hold at most 2^31 − 1 ms (about 24.8 days); a longer delay would fire at once. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `action` at `time` (milliseconds since the epoch), however far away. */
+function atTime(time: number, action: () => void): { cancel(): void } {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const remaining = time - Date.now();
+    timer = remaining > LONGEST_TIMER_MS ? setTimeout(arm, LONGEST_TIMER_MS) : setTimeout(action, Math.max(0, remaining));
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
+}
+
 /** Streams the follower's changes until the client leaves, the token expires or the service shuts down. */
 async function pushChanges(
   request: FastifyRequest,
@@ -122,7 +136,7 @@ async function pushChanges(
   const end = () => ended.abort();
   shutdown.addEventListener('abort', end, { once: true });
   reply.sse.onClose(end);
-  const expiry = setTimeout(end, Math.max(0, request.tokenExpiresAt - Date.now()));
+  const expiry = atTime(request.tokenExpiresAt, end);
   const keepAlive = setInterval(() => {
     if (reply.sse.isConnected) reply.raw.write(KEEP_ALIVE);
   }, keepAliveMs);
@@ -144,7 +158,7 @@ async function pushChanges(
     // The feed could not be read (the database is away): end the stream; the client resumes from its last id.
     request.log.warn({ err: error }, 'event stream ended by an error');
   } finally {
-    clearTimeout(expiry);
+    expiry.cancel();
     clearInterval(keepAlive);
     shutdown.removeEventListener('abort', end);
     reply.sse.close();
