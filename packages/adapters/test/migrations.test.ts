@@ -61,6 +61,8 @@ async function migrationTests(t: Test, connection: DatabaseConnection) {
     'a repeated tag key': sql`update tasks set tags = '{A,a}', tag_keys = '{a,a}'`,
     'a tag of 33 characters': sql`update tasks set tags = array[repeat('x', 33)], tag_keys = array[repeat('x', 33)]`,
     'an empty tag': sql`update tasks set tags = '{""}', tag_keys = '{""}'`,
+    'a null tag': sql`update tasks set tags = array[null]::text[], tag_keys = '{a}'`,
+    'a null tag key': sql`update tasks set tags = '{a}', tag_keys = array[null]::text[]`,
     'keys that do not match the tags': sql`update tasks set tags = '{a,b}', tag_keys = '{a}'`,
     '21 tags': sql`update tasks set tags = array(select 't' || lpad(g::text, 2, '0') from generate_series(1, 21) g), tag_keys = array(select 't' || lpad(g::text, 2, '0') from generate_series(1, 21) g)`,
     'a due date in year 10000': sql`update tasks set due_date = '10000-01-01T00:00:00Z'`,
