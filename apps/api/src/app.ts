@@ -169,7 +169,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       ? asValue(overrides.tasks)
       : asFunction(({ database }: Cradle) => {
           if (database === null) throw new Error('no database to keep tasks in');
-          return new KyselyTaskRepository(database.db);
+          return new KyselyTaskRepository(database.db, database.run);
         }).singleton(),
     // The feed is kept by the store that keeps the tasks.
     changes: asFunction(({ database, tasks }: Cradle) => {

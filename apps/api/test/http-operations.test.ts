@@ -19,6 +19,7 @@ t.test('health, readiness and documentation need no token', async (t) => {
 t.test('readyz is 503 when the database does not answer', async (t) => {
   const unreachable: DatabaseConnection = {
     db: undefined as never,
+    run: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')),
     target: { kind: 'pglite', dataDir: null },
     ping: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')),
     poolStats: () => ({ total: 0, idle: 0, waiting: 0 }),

@@ -5,4 +5,4 @@ import { isolatedPglite } from './support/databases.js';
 
 // A repository per test: each one sweeps expired deletions on its own schedule, as an instance does.
 const connection = await isolatedPglite(t);
-changeFeedContract(t, async () => ({ tasks: new KyselyTaskRepository(connection.db), changes: new KyselyTaskChangeFeed(connection.db) }));
+changeFeedContract(t, async () => ({ tasks: new KyselyTaskRepository(connection.db, connection.run), changes: new KyselyTaskChangeFeed(connection.db) }));

@@ -5,7 +5,7 @@ import { isolatedPgBouncer, isolatedPostgres, skipWithoutPostgres } from './supp
 
 // A repository per test: each one sweeps expired deletions on its own schedule, as an instance does.
 const fixture = (connection: DatabaseConnection) => async () => ({
-  tasks: new KyselyTaskRepository(connection.db),
+  tasks: new KyselyTaskRepository(connection.db, connection.run),
   changes: new KyselyTaskChangeFeed(connection.db),
 });
 

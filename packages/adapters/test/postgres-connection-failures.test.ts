@@ -76,7 +76,7 @@ const causeOf = (outcome: PromiseSettledResult<unknown>) =>
 t.test('a refused connection is unavailable, at once', { skip: skipWithoutPostgres }, async (t) => {
   const connection = await openDatabase({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${await freePort()}/none`, poolMax: 1 });
   t.teardown(() => connection.close());
-  const { outcome, ms } = await elapsed(new KyselyTaskRepository(connection.db).findOwned(freshOwner(), 1 as TaskId));
+  const { outcome, ms } = await elapsed(new KyselyTaskRepository(connection.db, connection.run).findOwned(freshOwner(), 1 as TaskId));
   t.ok(unavailable(outcome), 'RepositoryUnavailableError');
   t.match(causeOf(outcome), { code: 'ECONNREFUSED' });
   t.ok(ms < 1000, `in ${Math.round(ms)} ms`);
@@ -93,7 +93,7 @@ t.test('a server that accepts but never answers: unavailable after the connect t
   const port = (silent.address() as { port: number }).port;
   const connection = await openDatabase({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:${port}/none`, poolMax: 1 });
   t.teardown(() => connection.close());
-  const { outcome, ms } = await elapsed(new KyselyTaskRepository(connection.db).findOwned(freshOwner(), 1 as TaskId));
+  const { outcome, ms } = await elapsed(new KyselyTaskRepository(connection.db, connection.run).findOwned(freshOwner(), 1 as TaskId));
   t.ok(unavailable(outcome), 'RepositoryUnavailableError');
   t.match(causeOf(outcome), { message: /connection timeout/ });
   t.ok(ms >= DATABASE_TIMEOUTS.connectMs - 100 && ms < DATABASE_TIMEOUTS.connectMs + 1500, `after ${Math.round(ms)} ms`);
@@ -105,7 +105,7 @@ t.test('terminated connections', { skip: skipWithoutPostgres }, async (t) => {
   t.test('during a statement: unavailable, reported to the listener instead of ending the process, then the pool recovers', async (t) => {
     const errors: Error[] = [];
     const connection = await connectionUnderTest(t, admin, errors);
-    const tasks = new KyselyTaskRepository(connection.db);
+    const tasks = new KyselyTaskRepository(connection.db, connection.run);
     const owner = freshOwner();
     const outcome = await whileTasksLocked(admin, async (lockHolder) => {
       const insert = elapsed(tasks.insert(newTask(owner, { title: 'Terminated' })));
@@ -161,7 +161,7 @@ t.test('terminated connections', { skip: skipWithoutPostgres }, async (t) => {
 
   t.test('a statement that does not answer: unavailable after the query timeout; the client is closed, not pooled again', async (t) => {
     const connection = await connectionUnderTest(t, admin);
-    const tasks = new KyselyTaskRepository(connection.db);
+    const tasks = new KyselyTaskRepository(connection.db, connection.run);
     await tasks.findOwned(freshOwner(), 1 as TaskId); // the pool's one client now exists
     const results = await whileTasksLocked(admin, async (lockHolder) => {
       const stuck = elapsed(tasks.insert(newTask(freshOwner())));
@@ -184,7 +184,7 @@ t.test('terminated connections', { skip: skipWithoutPostgres }, async (t) => {
     // The pool's only client is held (in a transaction, between statements) for longer than anyone may wait.
     await connection.db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx);
-      waiting = elapsed(new KyselyTaskRepository(connection.db).findOwned(freshOwner(), 1 as TaskId));
+      waiting = elapsed(new KyselyTaskRepository(connection.db, connection.run).findOwned(freshOwner(), 1 as TaskId));
       await new Promise((resolve) => setTimeout(resolve, DATABASE_TIMEOUTS.connectMs + 500));
     });
     const { outcome, ms } = await waiting!;

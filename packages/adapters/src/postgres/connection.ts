@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { kyselyRunner, type StatementRunner } from './compiled-statement.js';
 import type { Database } from './database.js';
 import { isQueryTimeout } from './unavailable.js';
 
@@ -69,6 +70,8 @@ export interface PoolStats {
 
 export interface DatabaseConnection {
   readonly db: Kysely<Database>;
+  /** Runs one statement outside any transaction, by the shortest path there is (for compiled statements). */
+  readonly run: StatementRunner;
   /** What it is connected to. */
   readonly target: DatabaseTarget;
   /** Resolves when the database answers a query; used by the readiness probe. */
@@ -92,9 +95,10 @@ export interface ConnectionOptions {
 }
 
 export async function openDatabase(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<DatabaseConnection> {
-  const { db, poolStats } = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
+  const { db, run, poolStats } = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
   return {
     db,
+    run,
     target,
     ping: async () => {
       await sql`select 1`.execute(db);
@@ -106,6 +110,7 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
 
 interface OpenedDatabase {
   readonly db: Kysely<Database>;
+  readonly run: StatementRunner;
   readonly poolStats: () => PoolStats;
 }
 
@@ -134,6 +139,7 @@ function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>,
   pool.on('error', () => {});
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutClients(pool) }) }),
+    run: poolRunner(pool),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
@@ -145,6 +151,22 @@ function wantsChannelBinding(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Runs a statement on a pooled connection; one whose statement timed out is closed, as below. */
+function poolRunner(pool: pg.Pool): StatementRunner {
+  return async <Row>(text: string, parameters: readonly unknown[]) => {
+    const client = await pool.connect();
+    let timedOut: Error | undefined;
+    try {
+      return (await client.query(text, parameters as unknown[])).rows as Row[];
+    } catch (error) {
+      if (isQueryTimeout(error)) timedOut = error;
+      throw error;
+    } finally {
+      client.release(timedOut);
+    }
+  };
 }
 
 /**
@@ -201,5 +223,6 @@ async function pgliteDatabase(dataDir: string | null): Promise<OpenedDatabase> {
   // `user_id` in GIN indexes).
   const pglite = new PGlite({ ...(dataDir === null ? {} : { dataDir }), extensions: { pg_trgm, btree_gin } });
   await pglite.waitReady;
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), poolStats: () => PGLITE_STATS };
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, run: kyselyRunner(db), poolStats: () => PGLITE_STATS };
 }

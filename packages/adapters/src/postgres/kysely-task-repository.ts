@@ -1,11 +1,4 @@
-import {
-  DELETION_RETENTION_MS,
-  type SortOrder,
-  type TaskCounts,
-  type TaskListQuery,
-  type TaskRepository,
-  type TaskSortKey,
-} from '@todo/application';
+import { DELETION_RETENTION_MS, type TaskCounts, type TaskListQuery, type TaskRepository } from '@todo/application';
 import {
   foldCase,
   PRIORITIES,
@@ -19,18 +12,34 @@ import {
   type TaskId,
   type UserId,
 } from '@todo/domain';
-import { sql, type DeleteQueryBuilder, type DeleteResult, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type DeleteQueryBuilder, type DeleteResult, type Kysely } from 'kysely';
 import { FEED_LOCKED_FIRST, forgetDeletionsBefore, TAKEN_SEQ, takeNextSeq } from './change-feed-sql.js';
-import type { Database, NewTaskRow, TaskRow, TaskRowUpdate } from './database.js';
-import { translateUnavailable } from './unavailable.js';
+import { kyselyRunner, type CompiledStatement, type StatementRunner } from './compiled-statement.js';
+import type { Database } from './database.js';
+import {
+  FIND_OWNED,
+  INSERT,
+  listStatement,
+  TASK_COLUMNS,
+  updateStatement,
+  versionIn,
+  type ListArgs,
+  type NewTaskValues,
+  type TaskColumns,
+  type UpdateArgs,
+  type UpdateShape,
+} from './task-statements.js';
+import { rethrowUnavailable, translateUnavailable } from './unavailable.js';
+
+const PRIORITY_OF_RANK = new Map<number, Priority>(PRIORITIES.map((name) => [PRIORITY_RANK[name], name]));
 
 const priorityOfRank = (rank: number): Priority => {
-  const priority = PRIORITIES.find((name) => PRIORITY_RANK[name] === rank);
+  const priority = PRIORITY_OF_RANK.get(rank);
   if (priority === undefined) throw new Error(`unknown priority rank ${rank}`);
   return priority;
 };
 
-export const toTask = (row: Omit<TaskRow, 'change_seq' | 'title_folded' | 'description_folded' | 'tag_keys'>): Task => ({
+export const toTask = (row: TaskColumns): Task => ({
   id: Number(row.id) as TaskId,
   userId: row.user_id as UserId,
   title: row.title,
@@ -45,7 +54,7 @@ export const toTask = (row: Omit<TaskRow, 'change_seq' | 'title_folded' | 'descr
   updatedAt: row.updated_at,
 });
 
-const toNewRow = (task: NewTask): NewTaskRow => ({
+const toNewRow = (task: NewTask): NewTaskValues => ({
   user_id: task.userId,
   title: task.title,
   title_folded: foldCase(task.title),
@@ -61,80 +70,44 @@ const toNewRow = (task: NewTask): NewTaskRow => ({
   updated_at: task.updatedAt,
 });
 
-/** The SQL twin of `completedAtAfter`: evaluated on the row being updated, in the same statement. */
-const completedAtAfter = (completed: boolean, now: Date) => (completed ? sql<Date>`coalesce(completed_at, ${now})` : null);
+const updateShapeOf = (changes: TaskChanges, expected: ExpectedVersions | undefined): UpdateShape => ({
+  title: changes.title !== undefined,
+  description: changes.description !== undefined,
+  completed: changes.completed,
+  priority: changes.priority !== undefined,
+  tags: changes.tags !== undefined,
+  dueDate: changes.dueDate !== undefined,
+  expected: expected !== undefined,
+});
 
-const toRowUpdate = (changes: TaskChanges, now: Date): TaskRowUpdate => ({
+const updateArgsOf = (owner: UserId, id: TaskId, changes: TaskChanges, now: Date, expected: ExpectedVersions | undefined): UpdateArgs => ({
+  owner,
+  id,
+  now,
   ...(changes.title === undefined ? {} : { title: changes.title, title_folded: foldCase(changes.title) }),
   ...(changes.description === undefined
     ? {}
     : { description: changes.description, description_folded: changes.description === null ? null : foldCase(changes.description) }),
-  ...(changes.completed === undefined ? {} : { completed: changes.completed, completed_at: completedAtAfter(changes.completed, now) }),
   ...(changes.priority === undefined ? {} : { priority: PRIORITY_RANK[changes.priority] }),
   ...(changes.tags === undefined ? {} : { tags: changes.tags, tag_keys: changes.tags.map(tagKey) }),
   ...(changes.dueDate === undefined ? {} : { due_date: changes.dueDate }),
-  updated_at: now,
+  ...(expected === undefined ? {} : { versions: expected }),
 });
-
-/** The due date as the two due-date indexes hold it: a missing one sorts last in either order (NO_DUE_DATE). */
-const DUE_ASC = sql`coalesce(due_date, 'infinity'::timestamptz)`;
-const DUE_DESC = sql`coalesce(due_date, '-infinity'::timestamptz)`;
-
-interface SortExpression {
-  /** What the rows are ordered by: written exactly as in the index that serves this sort. */
-  readonly column: RawBuilder<unknown>;
-  /** A cursor's sort value (a string from `sortValueOf`) as a value of the column's type. */
-  readonly cast: (value: string) => RawBuilder<unknown>;
-}
-
-const asTimestamp = (value: string) => sql`cast(${value} as timestamptz)`;
-
-/** The SQL twin of `sortValueOf` in the application: same values, same order, so the indexes serve each sort. */
-function sortExpression(sort: TaskSortKey, order: SortOrder): SortExpression {
-  switch (sort) {
-    case 'created':
-      return { column: sql`created_at`, cast: asTimestamp };
-    case 'updated':
-      return { column: sql`updated_at`, cast: asTimestamp };
-    case 'title':
-      return { column: sql`lower(title collate "C")`, cast: (value) => sql`(${value} collate "C")` };
-    case 'priority':
-      return { column: sql`priority`, cast: (value) => sql`cast(${value} as smallint)` };
-    case 'due_date':
-      // NO_DUE_DATE: tasks without a due date come last, in either order.
-      return { column: order === 'asc' ? DUE_ASC : DUE_DESC, cast: asTimestamp };
-  }
-}
-
-/** `searchTextOf` as stored: the expression of the trigram index, which `q` matches word by word. */
-const SEARCH_TEXT = sql<string>`(title_folded || E'\\n' || coalesce(description_folded, ''))`;
 
 /** A LIKE pattern matching `word` anywhere, its wildcards taken literally (backslash is LIKE's escape). */
 const containing = (word: string) => `%${word.replace(/[\\%_]/g, (special) => `\\${special}`)}%`;
 
-/** The SQL twin of `matchesFilters`: the same tasks, as conditions to AND together. */
-function filterConditions(query: TaskListQuery, sortColumn: RawBuilder<unknown>): RawBuilder<SqlBool>[] {
-  const conditions: RawBuilder<SqlBool>[] = [];
-  if (query.status !== 'all') conditions.push(sql`completed = ${query.status === 'completed'}`);
-  if (query.priorities !== undefined) {
-    const ranks = query.priorities.map((priority) => PRIORITY_RANK[priority]);
-    conditions.push(ranks.length === 0 ? sql`false` : sql`priority in (${sql.join(ranks)})`);
-  }
-  if (query.tags !== undefined && query.tags.length > 0) conditions.push(sql`tag_keys @> cast(${[...query.tags]} as text[])`);
-  for (const word of query.words ?? []) conditions.push(sql`${SEARCH_TEXT} like ${containing(word)}`);
-  // Due-date bounds are stated twice: on due_date (which keeps out tasks without one), and on an indexed
-  // due-date expression (equal to due_date wherever it is set), so that they bound an index range. Under
-  // sort=due_date that is the sort's own expression: the range and the order come from one index.
-  const dueIndexed = query.sort === 'due_date' ? sortColumn : DUE_ASC;
-  if (query.dueAfter !== undefined) conditions.push(sql`due_date >= ${query.dueAfter}`, sql`${dueIndexed} >= ${query.dueAfter}`);
-  if (query.dueBefore !== undefined) conditions.push(sql`due_date < ${query.dueBefore}`, sql`${dueIndexed} < ${query.dueBefore}`);
-  if (query.overdue?.value === true) {
-    const { now } = query.overdue;
-    conditions.push(sql`not completed and due_date < ${now}`, sql`${dueIndexed} < ${now}`);
-  } else if (query.overdue?.value === false) {
-    conditions.push(sql`(completed or due_date is null or due_date >= ${query.overdue.now})`);
-  }
-  return conditions;
+function listArgsOf(owner: UserId, query: TaskListQuery): ListArgs {
+  const args: Record<string, unknown> = { owner, limit: query.limit };
+  if (query.status !== 'all') args['completed'] = query.status === 'completed';
+  if (query.priorities !== undefined) args['ranks'] = query.priorities.map((priority) => PRIORITY_RANK[priority]);
+  if (query.tags !== undefined && query.tags.length > 0) args['tags'] = query.tags;
+  query.words?.forEach((word, index) => (args[`pattern${index}`] = containing(word)));
+  if (query.dueAfter !== undefined) args['dueAfter'] = query.dueAfter;
+  if (query.dueBefore !== undefined) args['dueBefore'] = query.dueBefore;
+  if (query.overdue !== undefined) args['now'] = query.overdue.now;
+  if (query.after !== null) Object.assign(args, { afterValue: query.after.value, afterId: query.after.id });
+  return args as unknown as ListArgs;
 }
 
 /** Expired deletions are looked for at most this often by one repository (on a delete: no job to run). */
@@ -146,53 +119,35 @@ const DELETION_SWEEP_INTERVAL_MS = 60_000;
  */
 export class KyselyTaskRepository implements TaskRepository {
   readonly #db: Kysely<Database>;
+  readonly #run: StatementRunner;
   #lastDeletionSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(db: Kysely<Database>) {
+  /**
+   * `db` may be a transaction. `run` runs the request path's compiled statements; by default through `db`, in
+   * production straight on the connection pool (`DatabaseConnection.run`), which skips Kysely's driver layers.
+   */
+  constructor(db: Kysely<Database>, run: StatementRunner = kyselyRunner(db)) {
     this.#db = db;
+    this.#run = run;
   }
 
-  insert(task: NewTask): Promise<Task> {
-    return translateUnavailable(async () =>
-      toTask(
-        await this.#db
-          .with('feed', takeNextSeq(task.userId))
-          .insertInto('tasks')
-          .values({ ...toNewRow(task), change_seq: TAKEN_SEQ })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      ),
-    );
+  async insert(task: NewTask): Promise<Task> {
+    const [row] = await this.#rows(INSERT, toNewRow(task));
+    return toTask(row!);
   }
 
-  findOwned(owner: UserId, id: TaskId): Promise<Task | null> {
-    return translateUnavailable(async () => {
-      const row = await this.#db
-        .selectFrom('tasks')
-        .selectAll()
-        .where('id', '=', id)
-        .where('user_id', '=', owner)
-        .executeTakeFirst();
-      return row ? toTask(row) : null;
-    });
+  async findOwned(owner: UserId, id: TaskId): Promise<Task | null> {
+    const [row] = await this.#rows(FIND_OWNED, { owner, id });
+    return row === undefined ? null : toTask(row);
   }
 
   updateOwned(owner: UserId, id: TaskId, changes: TaskChanges, now: Date, expected?: ExpectedVersions): Promise<Task | null> {
-    return this.#update(owner, id, toRowUpdate(changes, now), expected);
+    return this.#update(updateShapeOf(changes, expected), updateArgsOf(owner, id, changes, now, expected));
   }
 
   toggleCompletedOwned(owner: UserId, id: TaskId, now: Date, expected?: ExpectedVersions): Promise<Task | null> {
-    // On the right of SET, `completed` is the value before the update.
-    return this.#update(
-      owner,
-      id,
-      {
-        completed: sql<boolean>`not completed`,
-        completed_at: sql<Date | null>`case when completed then null else cast(${now} as timestamptz) end`,
-        updated_at: now,
-      },
-      expected,
-    );
+    const shape = { ...updateShapeOf({}, expected), completed: 'toggle' } as const;
+    return this.#update(shape, updateArgsOf(owner, id, {}, now, expected));
   }
 
   async deleteOwned(owner: UserId, id: TaskId, now: Date, expected?: ExpectedVersions): Promise<boolean> {
@@ -202,23 +157,9 @@ export class KyselyTaskRepository implements TaskRepository {
     return deleted > 0;
   }
 
-  listOwned(owner: UserId, query: TaskListQuery): Promise<Task[]> {
-    const { column, cast } = sortExpression(query.sort, query.order);
-    const direction = query.order === 'asc' ? sql`asc` : sql`desc`;
-    let select = this.#db.selectFrom('tasks').selectAll().where('user_id', '=', owner);
-    for (const condition of filterConditions(query, column)) select = select.where(condition);
-    if (query.after !== null) {
-      const comparison = query.order === 'asc' ? sql`>` : sql`<`;
-      select = select.where(sql<SqlBool>`(${column}, id) ${comparison} (${cast(query.after.value)}, ${query.after.id})`);
-    }
-    return translateUnavailable(async () => {
-      const rows = await select
-        .orderBy(sql`${column} ${direction}`)
-        .orderBy(sql`id ${direction}`)
-        .limit(query.limit)
-        .execute();
-      return rows.map(toTask);
-    });
+  async listOwned(owner: UserId, query: TaskListQuery): Promise<Task[]> {
+    const rows = await this.#rows(listStatement(query), listArgsOf(owner, query));
+    return rows.map(toTask);
   }
 
   countOwned(owner: UserId, now: Date): Promise<TaskCounts> {
@@ -243,12 +184,18 @@ export class KyselyTaskRepository implements TaskRepository {
       const rows = await this.#db
         .with('feed', takeNextSeq(owner))
         .updateTable('tasks')
-        .set({ ...toRowUpdate({ completed }, now), version: sql<number>`version + 1`, change_seq: TAKEN_SEQ })
+        .set({
+          completed,
+          completed_at: completed ? sql<Date>`coalesce(completed_at, ${now})` : null,
+          updated_at: now,
+          version: sql<number>`version + 1`,
+          change_seq: TAKEN_SEQ,
+        })
         .where(FEED_LOCKED_FIRST)
         .where('user_id', '=', owner)
         .where('id', 'in', [...ids])
         .where('completed', '<>', completed)
-        .returningAll()
+        .returning(TASK_COLUMNS)
         .execute();
       return rows.map(toTask);
     });
@@ -258,20 +205,13 @@ export class KyselyTaskRepository implements TaskRepository {
     return this.#deleteWhere(owner, now, (query) => query.where('completed', '=', true));
   }
 
-  #update(owner: UserId, id: TaskId, update: TaskRowUpdate, expected: ExpectedVersions | undefined): Promise<Task | null> {
-    return translateUnavailable(async () => {
-      const row = await this.#db
-        .with('feed', takeNextSeq(owner))
-        .updateTable('tasks')
-        .set({ ...update, version: sql<number>`version + 1`, change_seq: TAKEN_SEQ })
-        .where(FEED_LOCKED_FIRST)
-        .where('id', '=', id)
-        .where('user_id', '=', owner)
-        .$if(expected !== undefined, (query) => query.where(versionIn(expected!)))
-        .returningAll()
-        .executeTakeFirst();
-      return row ? toTask(row) : null;
-    });
+  async #update(shape: UpdateShape, args: UpdateArgs): Promise<Task | null> {
+    const [row] = await this.#rows(updateStatement(shape), args);
+    return row === undefined ? null : toTask(row);
+  }
+
+  #rows<Args>(statement: CompiledStatement<Args>, args: Args): Promise<TaskColumns[]> {
+    return this.#run<TaskColumns>(statement.sql, statement.parametersOf(args)).catch(rethrowUnavailable);
   }
 
   /** Deletes the owner's tasks that `narrow` selects, and records each deletion in the feed, in one statement. */
@@ -300,9 +240,3 @@ export class KyselyTaskRepository implements TaskRepository {
 }
 
 type TaskDeletion = DeleteQueryBuilder<Database, 'tasks', DeleteResult>;
-
-/** The `If-Match` precondition, checked in the write's own WHERE clause: no read-then-write race. */
-function versionIn(expected: ExpectedVersions): Expression<SqlBool> {
-  if (expected.length === 0) return sql<SqlBool>`false`;
-  return sql<SqlBool>`version in (${sql.join([...expected])})`;
-}

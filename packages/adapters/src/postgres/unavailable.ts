@@ -58,11 +58,16 @@ function isUnavailableItself(error: unknown): boolean {
   return CLIENT_MESSAGES.some((pattern) => pattern.test(error.message));
 }
 
+/** Throws the error again, as the port's `RepositoryUnavailableError` when it means "unreachable": a `catch` handler. */
+export function rethrowUnavailable(error: unknown): never {
+  throw isDatabaseUnavailable(error) ? new RepositoryUnavailableError({ cause: error }) : error;
+}
+
 /** Runs a database call, turning "unreachable" into the port's `RepositoryUnavailableError`. */
 export async function translateUnavailable<T>(query: () => Promise<T>): Promise<T> {
   try {
     return await query();
   } catch (error) {
-    throw isDatabaseUnavailable(error) ? new RepositoryUnavailableError({ cause: error }) : error;
+    rethrowUnavailable(error);
   }
 }

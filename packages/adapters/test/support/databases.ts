@@ -98,10 +98,10 @@ export async function isolatedPglite(t: Teardown): Promise<DatabaseConnection> {
   return connection;
 }
 
-export const kyselyRepository = (connection: DatabaseConnection) => new KyselyTaskRepository(connection.db);
+export const kyselyRepository = (connection: DatabaseConnection) => new KyselyTaskRepository(connection.db, connection.run);
 
 export const kyselyIdempotency = (connection: DatabaseConnection) => ({
-  tasks: new KyselyTaskRepository(connection.db),
+  tasks: new KyselyTaskRepository(connection.db, connection.run),
   changes: new KyselyTaskChangeFeed(connection.db),
   idempotency: new KyselyIdempotencyStore(connection.db),
 });
