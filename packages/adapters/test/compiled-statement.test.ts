@@ -18,7 +18,7 @@ const db = new Kysely<Schema>({
 interface Args {
   readonly owner: string;
   readonly id: number;
-  readonly tags: readonly string[];
+  readonly tags: string[];
 }
 
 const build = (args: Args) =>

@@ -10,7 +10,7 @@ export type StatementRunner = <Row>(sql: string, parameters: readonly unknown[])
 
 /** The runner of a Kysely instance (a pool, or a transaction): what every statement falls back to. */
 export const kyselyRunner =
-  (db: Kysely<any>): StatementRunner =>
+  <DB>(db: Kysely<DB>): StatementRunner =>
   async <Row>(sql: string, parameters: readonly unknown[]) =>
     (await db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]))).rows;
 
