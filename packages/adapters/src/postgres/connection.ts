@@ -15,6 +15,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { kyselyRunner, type StatementRunner } from './compiled-statement.js';
 import type { Database } from './database.js';
+import { typeParsers } from './timestamp-parser.js';
 import { isQueryTimeout } from './unavailable.js';
 
 /**
@@ -122,6 +123,7 @@ function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>,
     enableChannelBinding: wantsChannelBinding(target.url),
     // Named in pg_stat_activity; a URL's own `application_name` wins.
     application_name: 'todo-api',
+    types: typeParsers,
     max: target.poolMax,
     connectionTimeoutMillis: DATABASE_TIMEOUTS.connectMs,
     ...(options.queryTimeoutMs === null ? {} : { query_timeout: options.queryTimeoutMs ?? DATABASE_TIMEOUTS.queryMs }),
