@@ -17,6 +17,7 @@ import {
   type TaskChangesDraft,
 } from '@todo/domain';
 import { Type, type Static } from 'typebox';
+import { formatInstant } from './instant.js';
 
 // The length rule applies after trimming, so the domain checks it; the schema only checks the type.
 const Title = Type.String({
@@ -81,10 +82,10 @@ export const toTaskResource = (task: Task): TaskResource => ({
   completed: task.completed,
   priority: task.priority,
   tags: [...task.tags],
-  due_date: task.dueDate?.toISOString() ?? null,
-  completed_at: task.completedAt?.toISOString() ?? null,
-  created_at: task.createdAt.toISOString(),
-  updated_at: task.updatedAt.toISOString(),
+  due_date: task.dueDate === null ? null : formatInstant(task.dueDate),
+  completed_at: task.completedAt === null ? null : formatInstant(task.completedAt),
+  created_at: formatInstant(task.createdAt),
+  updated_at: formatInstant(task.updatedAt),
 });
 
 export interface TaskFieldsBody {
