@@ -205,7 +205,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     const { redis, metrics } = container.cradle;
     if (config.metricsToken !== null) metrics.collectProcessMetrics();
     metrics.registerGauge({ name: 'event_streams_open', help: 'Event streams (GET /tasks/events) open on this instance', read: () => app?.openEventStreams() ?? 0 });
-    const logDestination = overrides.logDestination ?? defaultLogDestination(config);
+    const logDestination = overrides.logDestination ?? (await defaultLogDestination(config));
     app = await createHttpApp({
       useCases: container.cradle.taskUseCases,
       auth: {

@@ -1,6 +1,5 @@
 import type { HttpAppOptions } from '@todo/adapters';
 import { pino } from 'pino';
-import pinoPretty from 'pino-pretty';
 import type { Config } from './config.js';
 
 /** Where log lines go: one serialised line per `write`. */
@@ -94,8 +93,10 @@ export function scrubbing(destination: LogDestination, secrets: readonly string[
 let standardOutput: LogDestination | undefined;
 
 /** JSON lines on stdout, or readable lines when a developer watches a terminal. */
-export function defaultLogDestination(config: Config): LogDestination {
+export async function defaultLogDestination(config: Config): Promise<LogDestination> {
   if (config.environment === 'development' && process.stdout.isTTY) {
+    // Loaded only here: production never prints pretty lines, and pino-pretty with its dependencies slows the start.
+    const { default: pinoPretty } = await import('pino-pretty');
     return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
   }
   // One for the process: tests build many apps.

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import t, { type Test } from 'tap';
-import { createBearerAuthenticator } from '../src/auth/bearer-authenticator.js';
-import type { PublicKeySource } from '../src/auth/token-verifier.js';
+import { createBearerAuthenticator, type CachingKeySource } from '../src/auth/bearer-authenticator.js';
 import { apiChallenge, authPlugin } from '../src/http/auth.js';
 import { mintDevelopmentToken } from '../src/http/dev-token.js';
 
@@ -10,7 +9,7 @@ const SECRET = 'auth-plugin-test-secret-0123456789-abcdef';
 const good = mintDevelopmentToken({ secret: SECRET, userId: 'user-1', expiresInSeconds: 600 });
 const forged = mintDevelopmentToken({ secret: 'another-secret-0123456789-0123456789', userId: 'user-1', expiresInSeconds: 600 });
 
-async function appWith(t: Test, options: { jwks?: PublicKeySource } = {}) {
+async function appWith(t: Test, options: { jwks?: CachingKeySource } = {}) {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -103,6 +102,7 @@ t.test('a key source that fails is a 401, never a 500', async (t) => {
       keyFor: async () => {
         throw new Error('key store exploded');
       },
+      keySetGeneration: () => null,
     },
   });
   const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: 'k1' })).toString('base64url');

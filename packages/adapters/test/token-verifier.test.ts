@@ -108,13 +108,23 @@ t.test('HS256, HS384 and HS512 tokens signed with the secret are accepted; the u
   for (const alg of ['HS256', 'HS384', 'HS512']) {
     const token = await signHmac(SECRET, { sub: 'user-1', exp: clock.seconds + 60 }, { header: { alg } });
     const expiresAt = (clock.seconds + 60) * 1000;
-    t.same(await both.verify(token), { ok: true, userId: 'user-1', kind: 'hmac', expiresAt }, `${alg}: with exp, which ends a stream`);
+    const validUntil = expiresAt + SKEW * 1000;
+    t.same(await both.verify(token), { ok: true, userId: 'user-1', kind: 'hmac', expiresAt, validUntil }, `${alg}: with exp, which ends a stream`);
   }
 });
 
 t.test("Better Auth's cookie-cache JWT is accepted: the user is the nested user.id", async (t) => {
   const token = await signHmac(SECRET, cookieCachePayload('user-7'));
   t.match(await both.verify(token), { ok: true, userId: 'user-7', kind: 'cookie-cache' });
+});
+
+t.test("a cookie-cache JWT is valid until the earlier of its exp and its session's expiry, each plus the skew", async (t) => {
+  const sessionEnds = clock.ms + 60_000;
+  const exp = clock.seconds + 3600;
+  const shortSession = await signHmac(SECRET, { ...cookieCachePayload('user-7', { session: { expiresAt: new Date(sessionEnds).toISOString() } }), exp });
+  t.match(await both.verify(shortSession), { ok: true, expiresAt: exp * 1000, validUntil: sessionEnds + SKEW * 1000 }, 'the session ends first');
+  const longSession = await signHmac(SECRET, { ...cookieCachePayload('user-7'), exp });
+  t.match(await both.verify(longSession), { ok: true, expiresAt: exp * 1000, validUntil: (exp + SKEW) * 1000 }, 'the token expires first');
 });
 
 t.test('a cookie-cache JWT whose user and session disagree, or whose session has expired, is refused', async (t) => {

@@ -3,16 +3,26 @@ import { createVerifier } from 'fast-jwt';
 import type { JWTPayload } from 'jose';
 import { createTokenVerifier, HMAC_ALGORITHMS, type PublicKeySource, type TokenKind } from './token-verifier.js';
 
+/** The JWKS as the authenticator needs it: keys, and whether a verification made earlier still holds (see `JwksKeySource`). */
+export interface CachingKeySource extends PublicKeySource {
+  /** Changes whenever `keyFor` may answer differently; `null`: verifications against this source are not remembered. */
+  keySetGeneration(): number | null;
+}
+
 export interface BearerAuthenticatorOptions {
   /** `BETTER_AUTH_SECRET`; `null` refuses every HMAC token. */
   readonly hmacSecret: string | null;
   /** Better Auth's JWKS (see `JwksKeySource`); `null` refuses every asymmetric token. */
-  readonly jwks: PublicKeySource | null;
+  readonly jwks: CachingKeySource | null;
   /** Expected `iss` and `aud` (see `TokenVerifierOptions`). */
   readonly issuer: string | null;
   readonly audience: string | null;
   /** How far `exp` and `nbf` may be off. */
   readonly clockSkewSeconds: number;
+  /** How many verified tokens are remembered (default 10,000). */
+  readonly maxCachedTokens?: number;
+  /** Milliseconds since the epoch. */
+  readonly now?: () => number;
 }
 
 export type Authentication =
@@ -36,9 +46,20 @@ export interface RequestCredentials {
 
 /** Decides who the caller of a request is. One instance serves every authenticated route of the app. */
 export interface BearerAuthenticator {
-  /** Never throws and never rejects. */
-  authenticate(credentials: RequestCredentials): Promise<Authentication>;
+  /** Never throws and never rejects. Answers at once (no promise) for a token it has verified before. */
+  authenticate(credentials: RequestCredentials): Authentication | Promise<Authentication>;
 }
+
+/** A token verified before: the answer, and until when it holds. */
+interface Remembered {
+  readonly authentication: Authentication & { readonly ok: true };
+  /** Before this instant (milliseconds since the epoch) the verifier would accept the token again. */
+  readonly validUntil: number;
+  /** For a JWKS token, the key set it was verified with (`keySetGeneration`); `null` for an HMAC token. */
+  readonly keySet: number | null;
+}
+
+const DEFAULT_MAX_CACHED_TOKENS = 10_000;
 
 /** RFC 6750 `b64token`; the scheme name is case-insensitive (RFC 9110 §11.1). */
 const BEARER = /^Bearer +([A-Za-z0-9_.+/=~-]+) *$/i;
@@ -58,10 +79,18 @@ function authorizationHeaderCount(rawHeaders: readonly string[]): number {
 
 /**
  * `Authorization: Bearer <JWT>` only (never a query parameter or cookie), checked by the one token verifier.
- * HMAC tokens go through fast-jwt: the key is prepared once and verified tokens are cached until they expire,
- * since a frontend sends the same token with every request.
+ * HMAC tokens go through fast-jwt, with the key prepared once.
+ *
+ * A frontend sends the same token with every request, so successful verifications are remembered, keyed by the
+ * whole token: a token seen before is answered without decoding it, until the moment the verifier itself would
+ * refuse it (`exp`, a cookie cache's session expiry, each plus the skew) and, for a JWKS token, only while the
+ * key set it was verified with is still the one in use. Refusals are never remembered: a token not yet valid
+ * (`nbf`) or signed with an unknown key is verified again each time. The header checks run on every request.
  */
 export function createBearerAuthenticator(options: BearerAuthenticatorOptions): BearerAuthenticator {
+  const now = options.now ?? Date.now;
+  const maxCachedTokens = options.maxCachedTokens ?? DEFAULT_MAX_CACHED_TOKENS;
+  const { jwks } = options;
   const verifyHmac =
     options.hmacSecret === null
       ? null
@@ -70,30 +99,55 @@ export function createBearerAuthenticator(options: BearerAuthenticatorOptions): 
           algorithms: [...HMAC_ALGORITHMS],
           requiredClaims: ['exp'],
           clockTolerance: options.clockSkewSeconds * 1000,
-          cache: true,
+          // The authenticator remembers verified tokens itself (below), before any decoding.
+          cache: false,
         });
   const verifier = createTokenVerifier({
     hmac: verifyHmac === null ? null : async (token) => verifyHmac(token) as JWTPayload,
-    jwks: options.jwks,
+    jwks,
     issuer: options.issuer,
     audience: options.audience,
     clockSkewSeconds: options.clockSkewSeconds,
+    now,
   });
+  // Insertion order is age: the oldest entry is evicted first.
+  const remembered = new Map<string, Remembered>();
+
+  async function verify(token: string): Promise<Authentication> {
+    // Read before verifying: a key set replaced while the verification runs must not vouch for it.
+    const keySet = jwks === null ? null : jwks.keySetGeneration();
+    const result = await verifier.verify(token).catch((error: unknown) => ({
+      ok: false as const,
+      reason: `verifier failed: ${(error as Error).message ?? String(error)}`,
+    }));
+    if (!result.ok) return { ok: false, reason: result.reason, tokenGiven: true };
+    const authentication = { ok: true, userId: userId(result.userId), kind: result.kind, expiresAt: result.expiresAt } as const;
+    const viaJwks = result.kind === 'jwks' || result.kind === 'jwks-cookie-cache';
+    if (maxCachedTokens > 0 && !(viaJwks && keySet === null)) {
+      if (remembered.size >= maxCachedTokens) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(token, { authentication, validUntil: result.validUntil, keySet: viaJwks ? keySet : null });
+    }
+    return authentication;
+  }
 
   return {
-    async authenticate({ authorization, rawHeaders }) {
+    authenticate({ authorization, rawHeaders }) {
       if (authorization === undefined || authorization.length === 0) {
         return { ok: false, reason: 'no authorization header', tokenGiven: false };
       }
       if (authorizationHeaderCount(rawHeaders) > 1) return { ok: false, reason: 'several authorization headers', tokenGiven: true };
       const token = bearerTokenOf(authorization);
       if (token === undefined) return { ok: false, reason: 'not a bearer token', tokenGiven: true };
-      const result = await verifier.verify(token).catch((error: unknown) => ({
-        ok: false as const,
-        reason: `verifier failed: ${(error as Error).message ?? String(error)}`,
-      }));
-      if (!result.ok) return { ok: false, reason: result.reason, tokenGiven: true };
-      return { ok: true, userId: userId(result.userId), kind: result.kind, expiresAt: result.expiresAt };
+      const known = remembered.get(token);
+      if (known !== undefined) {
+        if (now() >= known.validUntil) {
+          remembered.delete(token);
+          return { ok: false, reason: 'the token has expired', tokenGiven: true };
+        }
+        if (known.keySet === null || known.keySet === jwks?.keySetGeneration()) return known.authentication;
+        remembered.delete(token);
+      }
+      return verify(token);
     },
   };
 }

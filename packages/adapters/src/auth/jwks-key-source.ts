@@ -102,6 +102,7 @@ export class JwksKeySource {
   readonly #fetch: typeof globalThis.fetch;
   readonly #now: () => number;
   #keys: readonly CachedKey[] | null = null;
+  #generation = 0;
   #fetchedAt = Number.NEGATIVE_INFINITY;
   #attemptedAt = Number.NEGATIVE_INFINITY;
   #lastFailure: string | null = null;
@@ -142,6 +143,15 @@ export class JwksKeySource {
     return { ok: true, key };
   }
 
+  /**
+   * Which fetched key set `keyFor` answers from now: a new number after every fetch, `null` when there is none yet or
+   * it is older than `maxAgeMs` (the next `keyFor` refreshes it). A verification remembered under one generation
+   * holds only while the generation is the same: a key dropped from the set must stop verifying.
+   */
+  keySetGeneration(): number | null {
+    return this.#keys !== null && this.#now() - this.#fetchedAt < this.#options.maxAgeMs ? this.#generation : null;
+  }
+
   #find(kid: string | undefined, alg: string): CachedKey | undefined {
     const keys = this.#keys ?? [];
     if (kid !== undefined) return keys.find((key) => key.kid === kid);
@@ -157,6 +167,7 @@ export class JwksKeySource {
     this.#inFlight = this.#fetchKeys()
       .then((keys) => {
         this.#keys = keys;
+        this.#generation += 1;
         this.#fetchedAt = this.#now();
         this.#lastFailure = null;
       })

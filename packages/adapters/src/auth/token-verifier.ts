@@ -34,6 +34,11 @@ export type Verification =
       readonly kind: TokenKind;
       /** When the token expires (its `exp`, in milliseconds since the epoch): long-lived responses end then. */
       readonly expiresAt: number;
+      /**
+       * Until when (exclusive, milliseconds since the epoch) this verifier would accept the token again, if nothing
+       * but time changed: `exp` plus the clock skew, and for a cookie cache also its session's expiry plus the skew.
+       */
+      readonly validUntil: number;
     }
   /** `reason` is for the log, never for the caller. */
   | { readonly ok: false; readonly reason: string };
@@ -127,21 +132,24 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     let id: unknown = payload.sub;
     const { user, session } = payload as { user?: unknown; session?: unknown };
     const cookieCache = isRecord(user) && isRecord(session);
+    const skewMs = options.clockSkewSeconds * 1000;
+    // Both verifiers require `exp`.
+    const expiresAt = Number(payload.exp) * 1000;
+    let validUntil = expiresAt + skewMs;
     if (cookieCache) {
       if (user['id'] !== session['userId']) return refuse('cookie cache: user.id and session.userId differ');
       if (id !== undefined && id !== user['id']) return refuse('cookie cache: sub and user.id differ');
       id = user['id'];
       const sessionExpiresAt = typeof session['expiresAt'] === 'string' ? Date.parse(session['expiresAt']) : Number.NaN;
-      if (sessionExpiresAt + options.clockSkewSeconds * 1000 < now()) return refuse('cookie cache: the session has expired');
+      if (sessionExpiresAt + skewMs < now()) return refuse('cookie cache: the session has expired');
+      validUntil = Math.min(validUntil, sessionExpiresAt + skewMs);
     }
     if (typeof id !== 'string' || id.length === 0) return refuse('no user id (sub) in the token');
     // The domain's rule: a NUL, an unpaired surrogate or more than 255 code points could not be stored as an
     // owner (a 500 on insert, or an owner silently changed to U+FFFD): such a token names no user of ours.
     const owner = parseUserId(id);
     if (!owner.ok) return refuse(`the user id ${owner.error}`);
-    // Both verifiers require `exp`.
-    const expiresAt = Number(payload.exp) * 1000;
-    return { ok: true, userId: owner.value, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind, expiresAt };
+    return { ok: true, userId: owner.value, kind: cookieCache && kind === 'hmac' ? 'cookie-cache' : kind, expiresAt, validUntil };
   }
 
   async function verify(token: string): Promise<Verification> {

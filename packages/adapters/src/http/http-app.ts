@@ -166,6 +166,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(fastifyCors, {
     // `false` for any other origin (or none) makes the plugin add no CORS header at all; `true` echoes the
     // listed origin, never `*`, so `Access-Control-Allow-Credentials` only ever goes with one listed origin.
+    // Not the array form: given an array, @fastify/cors (11.4) sends Allow-Credentials and Expose-Headers to every
+    // origin and answers every preflight. This callback answers synchronously, so it costs no promise either.
     origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
     // Frontends may fetch with `credentials: 'include'` (Better Auth's client does). Safe: this API reads no
     // cookie; its only credential is the Authorization header, which a foreign page cannot make a browser send.
@@ -260,9 +262,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
             }),
       });
     }
-    users.addHook('onSend', async (_request, reply) => {
+    // A callback hook, not an async one: it runs on every response, and a promise per response is measurable.
+    users.addHook('onSend', (_request, reply, payload, done) => {
       // Per-user data: never stored by shared caches; browsers revalidate with the ETag.
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-cache');
+      done(null, payload);
     });
     await users.register(
       async (api) => {

@@ -1,7 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import {
   Kysely,
   PostgresDialect,
@@ -11,7 +8,6 @@ import {
   type PostgresPoolClient,
   type PostgresQueryResult,
 } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { kyselyRunner, type StatementRunner } from './compiled-statement.js';
 import type { Database } from './database.js';
@@ -220,6 +216,13 @@ class TimeoutDiscardingClient implements PostgresPoolClient {
 const PGLITE_STATS: PoolStats = Object.freeze({ total: 1, idle: null, waiting: null });
 
 async function pgliteDatabase(dataDir: string | null): Promise<OpenedDatabase> {
+  // Loaded only here: a service given a DATABASE_URL never needs PGlite, and loading it costs start-up time and memory.
+  const [{ PGlite }, { pg_trgm }, { btree_gin }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
+    import('kysely-pglite-dialect'),
+  ]);
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
   // PGlite loads extensions only when named here; the migrations then `create extension` them (trigram search,
   // `user_id` in GIN indexes).
