@@ -137,6 +137,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           ...config.jwks,
           onFetchError: (error) => app?.log.warn({ err: error }, 'JWKS fetch failed; the keys already cached stay in use'),
         });
+  // Not connected yet (that is `start`, once the app exists, so that an unreachable Redis is logged).
+  const redisConnection =
+    config.redis === null
+      ? null
+      : await RedisConnection.open({
+          url: config.redis.url,
+          timeoutMs: config.redis.timeoutMs,
+          clientName: `${config.redis.keyPrefix}api`,
+          onUnavailable: (error) =>
+            app?.log.warn({ err: error }, 'Redis unavailable: requests are served, rate limits are not counted until it is back'),
+          onAvailable: () => app?.log.info('Redis available again: rate limits are counted'),
+        });
   const container = createContainer<Cradle>({ injectionMode: InjectionMode.PROXY, strict: true });
   container.register({
     config: asValue(config),
@@ -145,18 +157,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       .disposer(async (connection) => {
         if (owned) await connection?.close();
       }),
-    redis: asFunction(() =>
-      config.redis === null
-        ? null
-        : new RedisConnection({
-            url: config.redis.url,
-            timeoutMs: config.redis.timeoutMs,
-            clientName: `${config.redis.keyPrefix}api`,
-            onUnavailable: (error) =>
-              app?.log.warn({ err: error }, 'Redis unavailable: requests are served, rate limits are not counted until it is back'),
-            onAvailable: () => app?.log.info('Redis available again: rate limits are counted'),
-          }),
-    )
+    redis: asFunction(() => redisConnection)
       .singleton()
       .disposer((connection) => connection?.stop()),
     metrics: asFunction(({ database }: Cradle) => {

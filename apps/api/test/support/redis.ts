@@ -17,7 +17,7 @@ interface Teardown {
 export function isolatedRedisPrefix(t: Teardown): string {
   const prefix = `todo-api-test:${randomUUID()}:`;
   t.teardown(async () => {
-    const connection = new RedisConnection({ url: TEST_REDIS_URL!, timeoutMs: 2000, onUnavailable: () => {}, onAvailable: () => {} });
+    const connection = await RedisConnection.open({ url: TEST_REDIS_URL!, timeoutMs: 2000, onUnavailable: () => {}, onAvailable: () => {} });
     await connection.start();
     const keys = await scanKeys(connection, prefix);
     if (keys.length > 0) await connection.client.del(...keys);
@@ -39,7 +39,7 @@ async function scanKeys(connection: RedisConnection, prefix: string): Promise<st
 
 /** The keys under a prefix, read from Redis itself. */
 export async function redisKeys(prefix: string): Promise<string[]> {
-  const connection = new RedisConnection({ url: TEST_REDIS_URL!, timeoutMs: 2000, onUnavailable: () => {}, onAvailable: () => {} });
+  const connection = await RedisConnection.open({ url: TEST_REDIS_URL!, timeoutMs: 2000, onUnavailable: () => {}, onAvailable: () => {} });
   await connection.start();
   try {
     return await scanKeys(connection, prefix);
@@ -50,7 +50,7 @@ export async function redisKeys(prefix: string): Promise<string[]> {
 
 /** Redis's CLIENT LIST, one object per connection (`name`, `addr`…). */
 export async function redisClientList(): Promise<Record<string, string>[]> {
-  const connection = new RedisConnection({ url: TEST_REDIS_URL!, timeoutMs: 2000, onUnavailable: () => {}, onAvailable: () => {} });
+  const connection = await RedisConnection.open({ url: TEST_REDIS_URL!, timeoutMs: 2000, onUnavailable: () => {}, onAvailable: () => {} });
   await connection.start();
   try {
     const list = (await connection.client.client('LIST')) as string;

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export interface RedisConnectionOptions {
   /** `redis://` or `rediss://` (TLS), with credentials and database number if any. */
@@ -25,7 +25,13 @@ export class RedisConnection {
   readonly client: Redis;
   #available = true;
 
-  constructor({ url, timeoutMs, clientName, onUnavailable, onAvailable }: RedisConnectionOptions) {
+  /** Nothing connects until `start`. ioredis is loaded here, so a service without Redis never loads it. */
+  static async open(options: RedisConnectionOptions): Promise<RedisConnection> {
+    const { Redis } = await import('ioredis');
+    return new RedisConnection(Redis, options);
+  }
+
+  private constructor(Redis: typeof import('ioredis').Redis, { url, timeoutMs, clientName, onUnavailable, onAvailable }: RedisConnectionOptions) {
     this.client = new Redis(url, {
       ...(clientName === undefined ? {} : { connectionName: clientName }),
       lazyConnect: true,
