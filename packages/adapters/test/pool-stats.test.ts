@@ -26,6 +26,14 @@ t.test('a PostgreSQL pool reports connections open, idle and queries waiting for
   t.same(connection.poolStats(), { total: 1, idle: 1, waiting: 0 }, 'idle again');
 });
 
+t.test('closing ends the pool, also when only the direct statement path used it', { skip: skipWithoutPostgres }, async (t) => {
+  const connection = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL!, poolMax: 2 });
+  await connection.run('select 1', []);
+  t.equal(connection.poolStats().total, 1, 'one connection open, idle');
+  await connection.close();
+  t.same(connection.poolStats(), { total: 0, idle: 0, waiting: 0 }, 'none left open after close');
+});
+
 t.test('PGlite reports its single connection and no pool figures', async (t) => {
   const connection = await openDatabase({ kind: 'pglite', dataDir: null });
   t.teardown(() => connection.close());

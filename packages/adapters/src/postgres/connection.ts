@@ -92,7 +92,7 @@ export interface ConnectionOptions {
 }
 
 export async function openDatabase(target: DatabaseTarget, options: ConnectionOptions = {}): Promise<DatabaseConnection> {
-  const { db, run, poolStats } = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
+  const { db, run, poolStats, close } = target.kind === 'postgres' ? postgresDatabase(target, options) : await pgliteDatabase(target.dataDir);
   return {
     db,
     run,
@@ -101,13 +101,14 @@ export async function openDatabase(target: DatabaseTarget, options: ConnectionOp
       await sql`select 1`.execute(db);
     },
     poolStats,
-    close: () => db.destroy(),
+    close,
   };
 }
 
 interface OpenedDatabase {
   readonly db: Kysely<Database>;
   readonly run: StatementRunner;
+  readonly close: () => Promise<void>;
   readonly poolStats: () => PoolStats;
 }
 
@@ -135,9 +136,15 @@ function postgresDatabase(target: Extract<DatabaseTarget, { kind: 'postgres' }>,
   });
   // pg-pool re-emits an idle client's error here (after dropping the client); the listener above reported it.
   pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutClients(pool) }) });
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingTimedOutClients(pool) }) }),
+    db,
     run: poolRunner(pool),
+    // Kysely ends the pool only if it ever ran a query itself; `run` uses the pool without it.
+    close: async () => {
+      await db.destroy();
+      if (!pool.ending) await pool.end();
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
@@ -229,5 +236,5 @@ async function pgliteDatabase(dataDir: string | null): Promise<OpenedDatabase> {
   const pglite = new PGlite({ ...(dataDir === null ? {} : { dataDir }), extensions: { pg_trgm, btree_gin } });
   await pglite.waitReady;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, run: kyselyRunner(db), poolStats: () => PGLITE_STATS };
+  return { db, run: kyselyRunner(db), close: () => db.destroy(), poolStats: () => PGLITE_STATS };
 }
